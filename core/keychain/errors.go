@@ -122,53 +122,58 @@ func (e *Error) advice() string {
 	}
 }
 
-// Substrings of go-keyring and godbus error texts, lower-cased, checked in
-// this order. Text is all there is to go on: go-keyring passes godbus errors
+// textRule maps error texts containing any of needles to kind.
+type textRule struct {
+	kind    error
+	needles []string
+}
+
+// textRules returns substrings of go-keyring and godbus error texts,
+// lower-cased, to be checked in this order. Text is all there is to go on: go-keyring passes godbus errors
 // through unwrapped, and a D-Bus error's Error() is only its message.
 // Unavailable comes first because connection errors such as "dial unix ...:
 // permission denied" would otherwise look like a refusal.
-var textRules = []struct {
-	kind    error
-	needles []string
-}{
-	{ErrUnavailable, []string{
-		"org.freedesktop.secrets",            // "The name org.freedesktop.secrets was not provided by any .service files"
-		"not provided by any .service files", // same, for another name
-		"serviceunknown",
-		"namehasnoowner",
-		"not activatable",
-		"session bus",              // "dbus: couldn't determine address of session bus"
-		"dbus_session_bus_address", // hints from wrappers and docs
-		"dbus-launch",              // autolaunch attempted and failed
-		"invalid bus address",
-		"invalid address",
-		"dial unix",
-		"dial tcp",
-		"connection refused",
-		"connection reset",
-		"broken pipe",
-		"no such file or directory",
-		"dbus: authentication",
-		"dbus: connection closed",
-		"use of closed network connection",
-		"unsupported platform",
-	}},
-	{ErrLocked, []string{
-		"locked",           // org.freedesktop.Secret.Error.IsLocked
-		"failed to unlock", // go-keyring: "failed to unlock correct collection"
-		"did not receive a reply",
-		"timed out",
-		"timeout",
-	}},
-	{ErrRefused, []string{
-		"dismissed",
-		"prompt",
-		"denied",
-		"not allowed",
-		"rejected",
-		"cancelled",
-		"canceled",
-	}},
+func textRules() []textRule {
+	return []textRule{
+		{ErrUnavailable, []string{
+			"org.freedesktop.secrets",            // "The name org.freedesktop.secrets was not provided by any .service files"
+			"not provided by any .service files", // same, for another name
+			"serviceunknown",
+			"namehasnoowner",
+			"not activatable",
+			"session bus",              // "dbus: couldn't determine address of session bus"
+			"dbus_session_bus_address", // hints from wrappers and docs
+			"dbus-launch",              // autolaunch attempted and failed
+			"invalid bus address",
+			"invalid address",
+			"dial unix",
+			"dial tcp",
+			"connection refused",
+			"connection reset",
+			"broken pipe",
+			"no such file or directory",
+			"dbus: authentication",
+			"dbus: connection closed",
+			"use of closed network connection",
+			"unsupported platform",
+		}},
+		{ErrLocked, []string{
+			"locked",           // org.freedesktop.Secret.Error.IsLocked
+			"failed to unlock", // go-keyring: "failed to unlock correct collection"
+			"did not receive a reply",
+			"timed out",
+			"timeout",
+		}},
+		{ErrRefused, []string{
+			"dismissed",
+			"prompt",
+			"denied",
+			"not allowed",
+			"rejected",
+			"cancelled",
+			"canceled",
+		}},
+	}
 }
 
 // classify turns an error from the keychain backend into an *Error. secret is
@@ -192,7 +197,7 @@ func kindOf(err error) error {
 		return ErrNotFound
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return ErrTooBig
-	case errors.Is(err, keyring.ErrUnsupportedPlatform),
+	case errors.Is(err, keyring.ErrUnsupportedPlatform), errors.Is(err, errNoSessionBus),
 		// godbus fails to dial the bus (*net.OpError) or to run
 		// dbus-launch when no bus address is set (*exec.Error, or
 		// *exec.ExitError whose text is only "exit status 1").
@@ -200,7 +205,7 @@ func kindOf(err error) error {
 		return ErrUnavailable
 	}
 	text := strings.ToLower(err.Error())
-	for _, rule := range textRules {
+	for _, rule := range textRules() {
 		for _, needle := range rule.needles {
 			if strings.Contains(text, needle) {
 				return rule.kind

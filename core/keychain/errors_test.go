@@ -146,3 +146,10 @@ func TestHumanDuration(t *testing.T) {
 		})
 	}
 }
+
+func TestClassifyNoSessionBus(t *testing.T) {
+	err := classify(OpGet, "prod", "", errNoSessionBus)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "DBUS_SESSION_BUS_ADDRESS") {
+		t.Fatalf("err = %v, want ErrUnavailable naming DBUS_SESSION_BUS_ADDRESS", err)
+	}
+}

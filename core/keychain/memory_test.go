@@ -40,9 +40,18 @@ func TestMemory(t *testing.T) {
 }
 
 func TestMemoryFail(t *testing.T) {
-	kinds := []error{ErrNotFound, ErrUnavailable, ErrLocked, ErrRefused}
-	for _, kind := range kinds {
-		t.Run(kind.Error(), func(t *testing.T) {
+	tests := []struct {
+		name string
+		kind error
+	}{
+		{"not found", ErrNotFound},
+		{"unavailable", ErrUnavailable},
+		{"locked", ErrLocked},
+		{"refused", ErrRefused},
+	}
+	for _, tt := range tests {
+		kind := tt.kind
+		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			m := NewMemory()
 			if err := m.Set(ctx, "prod", "s3cret-token"); err != nil {

@@ -22,16 +22,29 @@ type backend interface {
 }
 
 // goKeyring is the production backend: go-keyring's package-level functions,
-// which pick the platform's keychain.
+// which pick the platform's keychain, behind a check for a session bus.
 type goKeyring struct{}
 
 func (goKeyring) Set(service, user, password string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
 	return keyring.Set(service, user, password)
 }
 
-func (goKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (goKeyring) Get(service, user string) (string, error) {
+	if err := checkSessionBus(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
 
-func (goKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+func (goKeyring) Delete(service, user string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
 
 // osKeychain is the Keychain backed by the operating system.
 type osKeychain struct {

@@ -16,6 +16,9 @@ var ErrTokenRejected = errors.New("token rejected by Hetzner")
 // limited, API fault); it can be saved without the check.
 var ErrNotVerified = errors.New("token could not be verified")
 
+// ErrDuplicateToken means the token is already stored for another project.
+var ErrDuplicateToken = errors.New("token already stored")
+
 // ErrReadOnly means the config file cannot be used, so nothing is changed.
 var ErrReadOnly = errors.New("config file unusable")
 
@@ -34,6 +37,7 @@ var codes = []struct {
 	{"duplicate_name", project.ErrDuplicateName},
 	{"not_found", project.ErrNotFound},
 	{"token_rejected", ErrTokenRejected},
+	{"duplicate_token", ErrDuplicateToken},
 	{"not_verified", ErrNotVerified},
 	{"config_unusable", ErrReadOnly},
 	{"keychain_cleanup", ErrKeychainCleanup},

@@ -49,6 +49,9 @@ func (l *Local) Add(ctx context.Context, req AddRequest) (ProjectState, error) {
 	if nameErr != nil {
 		return ProjectState{}, nameErr // before spending requests on the check
 	}
+	if holder, ok := l.holderOf(ctx, tok); ok {
+		return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; one token reaches one project, so there is nothing to add", ErrDuplicateToken, holder)
+	}
 	perm := req.Permission
 	if perm == "" {
 		perm = project.PermissionUnknown
@@ -85,6 +88,25 @@ func (l *Local) Add(ctx context.Context, req AddRequest) (ProjectState, error) {
 		l.countOwn(p.ID, 1) // the probe
 	}
 	return l.state(p.ID)
+}
+
+// holderOf returns the name of the project that stores tok. Only projects
+// whose stored mask matches are read from the keychain.
+func (l *Local) holderOf(ctx context.Context, tok token.Token) (string, bool) {
+	l.mu.Lock()
+	var candidates []project.Project
+	for _, p := range l.file.Projects {
+		if p.TokenMask == tok.Masked() {
+			candidates = append(candidates, p)
+		}
+	}
+	l.mu.Unlock()
+	for _, p := range candidates {
+		if secret, err := l.keys.Get(ctx, p.ID); err == nil && secret == tok.Value() {
+			return p.Name, true
+		}
+	}
+	return "", false
 }
 
 // countOwn notes requests made outside a check (the probe) so the budget
@@ -137,6 +159,11 @@ func (l *Local) ReplaceToken(ctx context.Context, req ReplaceRequest) (ProjectSt
 	tok, err := token.Parse(req.Token)
 	if err != nil {
 		return ProjectState{}, err
+	}
+	if holder, ok := l.holderOf(ctx, tok); ok {
+		if holderID, _ := l.resolve(holder); holderID != id {
+			return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; a token reaches one project only", ErrDuplicateToken, holder)
+		}
 	}
 	perm := req.Permission
 	if perm == "" {

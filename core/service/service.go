@@ -137,6 +137,9 @@ const (
 	EventSettings EventKind = "settings" // Settings is set
 	EventProblems EventKind = "problems" // Problems is the new list
 	EventResync   EventKind = "resync"   // events were lost: take a new Snapshot
+	// EventShowWindow asks an open window to come to the front, on project
+	// ID when set (a second launch, a tray menu entry).
+	EventShowWindow EventKind = "show_window"
 )
 
 // Event is one change.
