@@ -45,7 +45,7 @@ func TestCLIAgainstRealKeychain(t *testing.T) {
 
 	step(0, readTok+"\n", "add", "prod")
 	step(0, "Bearer "+rwTok, "add", "staging")
-	step(1, rwTok, "add", "Prod")         // duplicate name
+	step(1, rwTok, "add", "Prod")          // duplicate name
 	step(1, "  not-a-token  ", "add", "x") // malformed
 	out := step(0, "", "list", "--json")
 	var ids []string

@@ -164,4 +164,3 @@ func withoutEnv(env []string, key string) []string {
 	}
 	return out
 }
-
