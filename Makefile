@@ -55,3 +55,7 @@ bench: deps-test
 
 clean:
 	rm -rf bin $(DIST)
+
+# Packaging targets (package-linux, deb, rpm, windows, darwin, packages,
+# test-packages) live beside their recipes.
+include packaging/packaging.mk

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"runtime/debug"
 	"time"
 
@@ -55,7 +57,7 @@ func openWindow(ctx context.Context, demoMode bool) error {
 	defer cancel()
 	var svc *service.Local
 	if demoMode {
-		d, err := demo.Start(ctx, demo.Options{Version: appVersion()})
+		d, err := demo.Start(ctx, demoOptions())
 		if err != nil {
 			return err
 		}
@@ -73,4 +75,14 @@ func openWindow(ctx context.Context, demoMode bool) error {
 	w := gui.NewMainWindow(ctx, a, svc, gui.Options{Version: appVersion(), Now: time.Now})
 	w.Window().ShowAndRun()
 	return nil
+}
+
+// demoOptions reads CLOUDMOO_DEMO_PROJECTS, a knob for benchmarks that want
+// a demo with more projects than the four samples.
+func demoOptions() demo.Options {
+	opts := demo.Options{Version: appVersion()}
+	if n, err := strconv.Atoi(os.Getenv("CLOUDMOO_DEMO_PROJECTS")); err == nil && n > 0 {
+		opts.Samples = demo.GeneratedSamples(n)
+	}
+	return opts
 }

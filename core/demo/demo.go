@@ -113,3 +113,22 @@ func (d *Demo) Close() {
 	d.Sim.Close()
 	_ = os.RemoveAll(d.Dir)
 }
+
+// GeneratedSamples returns n sample projects: the four of Samples, then
+// healthy Read projects with varied limits and traffic (benchmarks, lists).
+func GeneratedSamples(n int) []Sample {
+	out := Samples()
+	for i := len(out); i < n; i++ {
+		out = append(out, Sample{
+			Name:       fmt.Sprintf("project-%03d", i+1),
+			Limit:      []int{3600, 3600, 7200}[i%3],
+			Permission: hcloudsim.Read,
+			OthersRate: float64(i % 7 * 5),
+			Servers:    i % 9,
+		})
+	}
+	if n < len(out) {
+		out = out[:n]
+	}
+	return out
+}
