@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"os"
-	"strconv"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2/app"
