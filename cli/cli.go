@@ -59,6 +59,8 @@ func builtins() map[string]Command {
 		"check":   {"check [--json] [NAME...] | check --token-stdin [--json]: check tokens against the API", runCheck},
 		"replace": {"replace NAME: replace (rotate) a project's token, read from standard input", runReplace},
 		"version": {"version: print the version", runVersion},
+
+		"import-hcloud": {"import-hcloud [--config PATH] [--json] [--rename-conflicts] [CONTEXT...]: import hcloud CLI contexts into the keychain", runImport},
 	}
 }
 
@@ -119,13 +121,19 @@ func flags(env Env, fs *flag.FlagSet, usageLine string, args []string) (pos []st
 		fmt.Fprintf(fs.Output(), "Usage: cloudmoo-desktop %s\n", usageLine)
 		fs.PrintDefaults()
 	}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			// Asked-for help goes to stdout; flag would print it to stderr.
+			fs.SetOutput(env.Stdout)
+			fs.Usage()
+			return nil, ExitOK, false
+		}
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(env.Stdout)
-				fs.Usage()
-				return nil, ExitOK, false
-			}
 			return nil, ExitError, false
 		}
 		args = fs.Args()
