@@ -28,14 +28,11 @@ type CheckResult struct {
 // (/servers?per_page=1) and reads the rate-limit headers. lowPercent marks
 // the result "low" when less than that share of the limit is left.
 func (c *Client) Check(ctx context.Context, lowPercent int) CheckResult {
-	var servers []*hcloud.Server
 	resp, err, sent := c.do(ctx, func() (*hcloud.Response, error) {
-		var err error
-		var r *hcloud.Response
-		servers, r, err = c.hc.Server.List(ctx, hcloud.ServerListOpts{ListOpts: hcloud.ListOpts{PerPage: 1}})
+		// Only the pagination total is used: per_page=1 keeps the answer small.
+		_, r, err := c.hc.Server.List(ctx, hcloud.ServerListOpts{ListOpts: hcloud.ListOpts{PerPage: 1}})
 		return r, err
 	})
-	_ = servers
 	now := c.cfg.Now()
 	res := CheckResult{CheckedAt: now, Requests: sent}
 	if resp != nil && resp.Response != nil {
@@ -43,11 +40,8 @@ func (c *Client) Check(ctx context.Context, lowPercent int) CheckResult {
 	}
 	if err != nil {
 		res.Problem = explain(resp, err, c.cfg.Endpoint, res.RateLimit.Reset)
+		guessRetryAt(res.Problem, now)
 		res.Status, res.Message = res.Problem.Status, res.Problem.Message
-		if res.Status == StatusRateLimited && res.Problem.RetryAt.IsZero() {
-			// No usable reset header: a one-minute pause is the least bad guess.
-			res.Problem.RetryAt = now.Add(time.Minute)
-		}
 		return res
 	}
 	if resp.Meta.Pagination != nil {
@@ -62,6 +56,14 @@ func (c *Client) Check(ctx context.Context, lowPercent int) CheckResult {
 		res.Message = "Less than the low threshold of this project's request budget is left; something else is using it heavily."
 	}
 	return res
+}
+
+// guessRetryAt gives a rate-limited Problem without a usable reset header a
+// one-minute pause, the least bad guess.
+func guessRetryAt(p *Problem, now time.Time) {
+	if p.Status == StatusRateLimited && p.RetryAt.IsZero() {
+		p.RetryAt = now.Add(time.Minute)
+	}
 }
 
 // IsLow reports whether remaining is under lowPercent of limit.
@@ -123,6 +125,7 @@ func (c *Client) ProbePermission(ctx context.Context) ProbeResult {
 		}
 	}
 	res.Problem = explain(resp, err, c.cfg.Endpoint, res.RateLimit.Reset)
+	guessRetryAt(res.Problem, now)
 	if res.Problem.Status == StatusError && res.Problem.HTTP > 0 && res.Problem.HTTP < 500 {
 		res.Problem.Message = "The API gave an answer that does not tell the permission (" + res.Problem.Message + "); it is shown as unknown."
 	}

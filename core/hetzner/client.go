@@ -34,7 +34,7 @@ func EndpointFromEnv() string {
 type Config struct {
 	Endpoint   string       // "" = EndpointFromEnv()
 	AppVersion string       // sent in the User-Agent
-	HTTPClient *http.Client // nil = a client with a 20 s timeout
+	HTTPClient *http.Client // nil = a shared client with a 20 s timeout
 	Now        func() time.Time
 	// Retries is how many times a network fault or a 5xx is retried (each
 	// retry costs a request of the project's budget). Negative = none.
@@ -48,7 +48,7 @@ func (c Config) withDefaults() Config {
 		c.Endpoint = EndpointFromEnv()
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+		c.HTTPClient = defaultHTTPClient
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -63,6 +63,22 @@ func (c Config) withDefaults() Config {
 		c.RetryBase = 250 * time.Millisecond
 	}
 	return c
+}
+
+// defaultHTTPClient is shared by every client so connections to the API are
+// reused across checks. http.DefaultTransport keeps only 2 idle connections
+// per host, which would make the monitor's parallel checks open a new TLS
+// connection for most requests.
+var defaultHTTPClient = &http.Client{Timeout: 20 * time.Second, Transport: newTransport()}
+
+func newTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport // replaced by a test or an embedder: leave it be
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 16
+	return t
 }
 
 // Client is the API as one token sees it.

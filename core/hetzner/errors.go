@@ -1,6 +1,7 @@
 package hetzner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -61,18 +62,17 @@ func explain(resp *hcloud.Response, err error, endpoint string, reset time.Time)
 	var apiErr hcloud.Error
 	if errors.As(err, &apiErr) {
 		p := &Problem{Status: StatusError, Code: string(apiErr.Code), HTTP: status, Err: err}
+		if status == http.StatusTooManyRequests {
+			// Whatever the body says (older APIs sent limit_reached), a 429
+			// means wait for the refill; retrying sooner only fails again.
+			return rateLimited(p, reset)
+		}
 		switch apiErr.Code {
 		case hcloud.ErrorCodeUnauthorized:
 			p.Status = StatusInvalidToken
 			p.Message = "This token was rejected by Hetzner (401 unauthorized): it may have been revoked or mistyped. Generate a new token in the Console under Security → API Tokens and use Replace token."
 		case hcloud.ErrorCodeRateLimitExceeded:
-			p.Status = StatusRateLimited
-			p.RetryAt = reset
-			p.Message = "This project's API rate limit is used up (429 rate_limit_exceeded)"
-			if !reset.IsZero() {
-				p.Message += "; requests work again as it refills, fully by " + reset.Local().Format("15:04:05")
-			}
-			p.Message += ". Something else using this project's tokens is spending its budget."
+			return rateLimited(p, reset)
 		case hcloud.ErrorCodeMaintenance:
 			p.Message = "Hetzner's API is in maintenance (403 maintenance). Try again later; CloudMoo keeps checking."
 		case "deprecated_api_endpoint":
@@ -81,12 +81,16 @@ func explain(resp *hcloud.Response, err error, endpoint string, reset time.Time)
 			if status >= 500 {
 				p.Message = fmt.Sprintf("Hetzner's API failed (%d %s). This is on Hetzner's side; CloudMoo will try again.", status, apiErr.Code)
 			} else {
-				p.Message = fmt.Sprintf("Hetzner's API refused the request (%d %s: %s).", status, apiErr.Code, apiErr.Message)
+				p.Message = fmt.Sprintf("Hetzner's API refused the request (%d %s: %s). If this goes on, update CloudMoo Desktop or report it; CloudMoo keeps checking.", status, apiErr.Code, apiErr.Message)
 			}
 		}
 		return p
 	}
 	if errors.Is(err, hcloud.ErrStatusCode) {
+		if status == http.StatusTooManyRequests {
+			// A proxy in front of the API may answer 429 without Hetzner's body.
+			return rateLimited(&Problem{HTTP: status, Err: err}, reset)
+		}
 		return &Problem{Status: StatusError, HTTP: status, Err: err,
 			Message: fmt.Sprintf("Hetzner's API answered %d without an explanation. If this goes on, check https://status.hetzner.com; CloudMoo will try again.", status)}
 	}
@@ -102,7 +106,20 @@ func explain(resp *hcloud.Response, err error, endpoint string, reset time.Time)
 		return &Problem{Status: StatusError, HTTP: status, Err: err,
 			Message: "Hetzner's API sent an answer CloudMoo could not read. If this goes on, a proxy may be in the way; CloudMoo will try again."}
 	}
-	return &Problem{Status: StatusError, HTTP: status, Err: err, Message: fmt.Sprintf("The request failed (HTTP %d).", status)}
+	return &Problem{Status: StatusError, HTTP: status, Err: err, Message: fmt.Sprintf("The request failed with HTTP %d, which Hetzner's API does not send. A proxy may be in the way; CloudMoo will try again.", status)}
+}
+
+// rateLimited fills in p for a 429. reset is when the bucket is full again
+// (zero when unknown).
+func rateLimited(p *Problem, reset time.Time) *Problem {
+	p.Status = StatusRateLimited
+	p.RetryAt = reset
+	p.Message = fmt.Sprintf("This project's API rate limit is used up (429 %s)", cmp.Or(p.Code, "rate_limit_exceeded"))
+	if !reset.IsZero() {
+		p.Message += "; requests work again as it refills, fully by " + reset.Local().Format("15:04:05")
+	}
+	p.Message += ". Something else using this project's tokens is spending its budget: find the script or tool, or give it its own project. CloudMoo waits for the refill before checking again."
+	return p
 }
 
 // isConnError matches faults below HTTP: refused or reset connections,

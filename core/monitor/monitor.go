@@ -5,8 +5,10 @@
 package monitor
 
 import (
+	"container/heap"
 	"context"
 	"hash/fnv"
+	"math/bits"
 	"sync"
 	"time"
 
@@ -14,12 +16,14 @@ import (
 )
 
 // Checker checks one project; the service implements it (keychain read,
-// API call) and records the result itself.
+// API call) and records the result itself. The monitor records the result
+// it gets back only if nothing was recorded while the check ran, so a
+// Checker may record or not.
 type Checker interface {
 	CheckProject(ctx context.Context, id string) hetzner.CheckResult
 }
 
-// Back-off settings. They are variables of the Policy so tests can see them.
+// Settings of the scheduling policy (nextCheck) and of the worker pool.
 const (
 	lowFactor        = 4                // a low budget is checked 4× less often
 	maxOfflineDelay  = 30 * time.Minute // cap of the offline/error backoff
@@ -27,6 +31,11 @@ const (
 	keychainDelay    = 5 * time.Minute  // the keychain may be unlocked meanwhile
 	defaultParallel  = 8
 	minimumRetryWait = time.Second
+	// maxRateLimitWait bounds how long a 429 pauses a project. A bucket
+	// refills completely within an hour, so a RateLimit-Reset further out
+	// comes from a skewed clock or a broken proxy and must not silence the
+	// project for days.
+	maxRateLimitWait = time.Hour + time.Minute
 )
 
 // Config sets up a monitor.
@@ -38,9 +47,15 @@ type Config struct {
 }
 
 type entry struct {
+	id       string
+	index    int // position in the schedule heap, -1 once removed
 	next     time.Time
 	failures int
 	inFlight bool
+	// recorded is set when a result reached Record while the monitor's own
+	// check was in flight: the service's Checker records its results itself,
+	// and recording the same result twice would double the offline backoff.
+	recorded bool
 }
 
 // Monitor schedules checks. Its methods are safe for concurrent use.
@@ -52,6 +67,7 @@ type Monitor struct {
 	mu       sync.Mutex
 	interval time.Duration
 	entries  map[string]*entry
+	queue    schedule // the same entries, soonest first
 }
 
 // New returns a monitor; call Run to start it, or RunDue to drive it by hand.
@@ -80,8 +96,20 @@ func (m *Monitor) SetInterval(d time.Duration) {
 	if d <= 0 {
 		return
 	}
+	now := m.now()
 	m.mu.Lock()
+	shorter := d < m.interval
 	m.interval = d
+	if shorter {
+		// A user who asks for fresher data should not wait out the old,
+		// longer interval: pull each planned check in, still staggered.
+		for id, e := range m.entries {
+			if at := now.Add(stagger(id, d)); !e.inFlight && e.failures == 0 && at.Before(e.next) {
+				e.next = at
+				m.queue.fix(e)
+			}
+		}
+	}
 	m.mu.Unlock()
 	m.Wake()
 }
@@ -103,23 +131,36 @@ func (m *Monitor) SetProjects(ids []string) {
 	for _, id := range ids {
 		keep[id] = true
 		if _, ok := m.entries[id]; !ok {
-			m.entries[id] = &entry{next: now.Add(stagger(id, m.interval))}
+			e := &entry{id: id, next: now.Add(stagger(id, m.interval))}
+			m.entries[id] = e
+			heap.Push(&m.queue, e)
 		}
 	}
-	for id := range m.entries {
+	for id, e := range m.entries {
 		if !keep[id] {
 			delete(m.entries, id)
+			heap.Remove(&m.queue, e.index)
 		}
 	}
 	m.mu.Unlock()
 	m.Wake()
 }
 
-// stagger spreads first checks over the first interval.
+// stagger spreads first checks over the first interval. FNV-1a alone
+// barely moves the high bits for IDs that differ only at the end
+// ("project-01", "project-02" land within a second of each other), so its
+// hash goes through splitmix64's finalizer, which spreads every input bit.
 func stagger(id string, interval time.Duration) time.Duration {
-	h := fnv.New32a()
+	h := fnv.New64a()
 	_, _ = h.Write([]byte(id))
-	return time.Duration(uint64(h.Sum32()) * uint64(interval) / (1 << 32))
+	v := h.Sum64()
+	v = (v ^ v>>30) * 0xbf58476d1ce4e5b9
+	v = (v ^ v>>27) * 0x94d049bb133111eb
+	v ^= v >> 31
+	// v/2^64 of the interval. A plain product overflows for any interval
+	// above 4.3 s, which folded every first check into a few seconds.
+	hi, _ := bits.Mul64(v, uint64(interval))
+	return time.Duration(hi)
 }
 
 // Record reschedules a project after a result obtained anywhere (the
@@ -127,15 +168,21 @@ func stagger(id string, interval time.Duration) time.Duration {
 func (m *Monitor) Record(id string, res hetzner.CheckResult) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.entries[id]
-	if !ok {
-		return
+	if e, ok := m.entries[id]; ok {
+		m.recordLocked(e, res)
 	}
+}
+
+func (m *Monitor) recordLocked(e *entry, res hetzner.CheckResult) {
 	at := res.CheckedAt
 	if at.IsZero() {
 		at = m.now()
 	}
 	e.next, e.failures = nextCheck(at, m.interval, e.failures, res)
+	if e.inFlight {
+		e.recorded = true
+	}
+	m.queue.fix(e)
 }
 
 // nextCheck is the scheduling policy.
@@ -149,6 +196,9 @@ func nextCheck(at time.Time, interval time.Duration, failures int, res hetzner.C
 		next := at.Add(interval)
 		if res.Problem != nil && res.Problem.RetryAt.After(next) {
 			next = res.Problem.RetryAt
+			if limit := at.Add(maxRateLimitWait); next.After(limit) {
+				next = limit
+			}
 		}
 		return next, 0
 	case hetzner.StatusInvalidToken:
@@ -156,7 +206,7 @@ func nextCheck(at time.Time, interval time.Duration, failures int, res hetzner.C
 	case hetzner.StatusKeychainError:
 		return at.Add(max(keychainDelay, interval)), 0
 	default: // offline, error: exponential backoff
-		d := interval
+		d := min(interval, maxOfflineDelay)
 		for range failures {
 			d *= 2
 			if d >= maxOfflineDelay {
@@ -173,13 +223,10 @@ func nextCheck(at time.Time, interval time.Duration, failures int, res hetzner.C
 func (m *Monitor) NextDue() (time.Time, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var first time.Time
-	for _, e := range m.entries {
-		if !e.inFlight && (first.IsZero() || e.next.Before(first)) {
-			first = e.next
-		}
+	if len(m.queue) == 0 || m.queue[0].inFlight {
+		return time.Time{}, false
 	}
-	return first, !first.IsZero()
+	return m.queue[0].next, true
 }
 
 // NextOf returns when project id is next due.
@@ -199,6 +246,7 @@ func (m *Monitor) CheckNow(ids ...string) {
 	for id, e := range m.entries {
 		if len(ids) == 0 || contains(ids, id) {
 			e.next = now
+			m.queue.fix(e)
 		}
 	}
 	m.mu.Unlock()
@@ -228,11 +276,11 @@ func (m *Monitor) startDue(ctx context.Context, now time.Time) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	m.mu.Lock()
 	var due []string
-	for id, e := range m.entries {
-		if !e.inFlight && !e.next.After(now) {
-			e.inFlight = true
-			due = append(due, id)
-		}
+	for len(m.queue) > 0 && !m.queue[0].inFlight && !m.queue[0].next.After(now) {
+		e := m.queue[0]
+		e.inFlight, e.recorded = true, false
+		m.queue.fix(e)
+		due = append(due, e.id)
 	}
 	m.mu.Unlock()
 	for _, id := range due {
@@ -242,26 +290,30 @@ func (m *Monitor) startDue(ctx context.Context, now time.Time) *sync.WaitGroup {
 			select {
 			case m.sem <- struct{}{}:
 			case <-ctx.Done():
-				m.finish(id, nil)
+				m.finish(ctx, id, nil)
 				return
 			}
 			res := m.checker.CheckProject(ctx, id)
 			<-m.sem
-			m.finish(id, &res)
+			m.finish(ctx, id, &res)
 		}()
 	}
 	return &wg
 }
 
-func (m *Monitor) finish(id string, res *hetzner.CheckResult) {
+// finish ends a check started by startDue. A failure seen after ctx ended
+// was most likely caused by the cancellation, so it is not held against
+// the project: the check stays due for the next run.
+func (m *Monitor) finish(ctx context.Context, id string, res *hetzner.CheckResult) {
 	m.mu.Lock()
 	if e, ok := m.entries[id]; ok {
-		e.inFlight = false
+		if res != nil && !e.recorded && (ctx.Err() == nil || res.Status.Healthy()) {
+			m.recordLocked(e, *res)
+		}
+		e.inFlight, e.recorded = false, false
+		m.queue.fix(e)
 	}
 	m.mu.Unlock()
-	if res != nil {
-		m.Record(id, *res)
-	}
 	m.Wake()
 }
 

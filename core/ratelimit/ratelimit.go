@@ -45,8 +45,14 @@ func (r RateLimit) Project(now time.Time) Projection {
 	if elapsed <= 0 {
 		return Projection{Remaining: r.Remaining, At: now, Projected: elapsed < 0}
 	}
-	v := float64(r.Remaining) + elapsed*r.RefillPerSecond()
-	return Projection{Remaining: int(math.Min(float64(r.Limit), math.Floor(v))), At: now, Projected: true}
+	v := math.Floor(float64(r.Remaining) + elapsed*r.RefillPerSecond())
+	// Clamp in int space: a limit above 2^53 (a hostile or broken header)
+	// does not survive the round trip through float64.
+	n := r.Limit
+	if v < float64(r.Limit) {
+		n = int(v)
+	}
+	return Projection{Remaining: min(n, r.Limit), At: now, Projected: true}
 }
 
 // FullIn returns how long until the bucket is full, projected from now.

@@ -1,6 +1,9 @@
 package ratelimit
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Point is one entry of a project's history: the remaining budget at a time.
 type Point struct {
@@ -8,6 +11,9 @@ type Point struct {
 	Remaining int       `json:"remaining"`
 	Limit     int       `json:"limit"`
 }
+
+// maxExhaustedIn caps ExhaustedIn's estimate.
+const maxExhaustedIn = 1000 * time.Hour
 
 // HistorySize keeps about 24 hours at one point a minute.
 const HistorySize = 24 * 60
@@ -19,10 +25,21 @@ type Tracker struct {
 	last    RateLimit
 	history []Point // ring buffer
 	start   int
-	// othersPerSec is a smoothed rate of requests spent by others.
-	othersPerSec float64
-	othersKnown  bool
+	// othersSpent and othersSeconds are what other clients spent and over
+	// how many seconds, both decayed with othersMemory; their ratio is the
+	// smoothed rate. Weighting by time means a reading one second after the
+	// last (a "check now") counts for one second, not for as much as a
+	// minute-long interval, whose count it would otherwise swamp with the
+	// noise of a 0-or-1 sample.
+	othersSpent   float64
+	othersSeconds float64
+	othersKnown   bool
 }
+
+// othersMemory is the time constant of the smoothing: a CI job's burst
+// shows within a minute or two and fades over a few minutes, so it does not
+// dominate the estimate for an hour.
+const othersMemory = 90 * time.Second
 
 // Last returns the latest reading.
 func (t *Tracker) Last() RateLimit { return t.last }
@@ -54,21 +71,24 @@ func (t *Tracker) Observe(r RateLimit, ownSpent int) {
 	if others < 0 {
 		others = 0
 	}
-	rate := others / dt
-	if !t.othersKnown {
-		t.othersPerSec, t.othersKnown = rate, true
-		return
+	decay := math.Exp(-dt / othersMemory.Seconds())
+	t.othersSpent = t.othersSpent*decay + others
+	t.othersSeconds = t.othersSeconds*decay + dt
+	t.othersKnown = true
+}
+
+// othersPerSec is the smoothed rate of others' spending.
+func (t *Tracker) othersPerSec() float64 {
+	if t.othersSeconds <= 0 {
+		return 0
 	}
-	// Smooth over a few readings: a single burst by a CI job should show,
-	// but not dominate for an hour.
-	const alpha = 0.5
-	t.othersPerSec = alpha*rate + (1-alpha)*t.othersPerSec
+	return t.othersSpent / t.othersSeconds
 }
 
 // OthersPerMinute estimates how many requests a minute other clients of the
 // project spend. ok is false until two readings a second or more apart exist.
 func (t *Tracker) OthersPerMinute() (perMinute float64, ok bool) {
-	return t.othersPerSec * 60, t.othersKnown
+	return t.othersPerSec() * 60, t.othersKnown
 }
 
 // ExhaustedIn estimates how long until the budget runs out at the current
@@ -78,12 +98,18 @@ func (t *Tracker) ExhaustedIn(now time.Time) (time.Duration, bool) {
 	if !t.othersKnown || !t.last.Known() {
 		return 0, false
 	}
-	net := t.othersPerSec - t.last.RefillPerSecond()
+	net := t.othersPerSec() - t.last.RefillPerSecond()
 	if net <= 0 {
 		return 0, false
 	}
 	rem := float64(t.last.Project(now).Remaining)
-	return time.Duration(rem / net * float64(time.Second)), true
+	secs := rem / net
+	if secs > maxExhaustedIn.Seconds() {
+		// Far enough to mean "not soon"; also keeps the conversion to
+		// Duration from overflowing when others spend a hair over the refill.
+		return maxExhaustedIn, true
+	}
+	return time.Duration(secs * float64(time.Second)), true
 }
 
 // History returns the points oldest first.

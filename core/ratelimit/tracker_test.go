@@ -82,3 +82,48 @@ func TestHistoryRing(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackerShortIntervals: a "check now" a second after a check sees
+// others' spending through a one-second keyhole (0 or 1 request). Such a
+// reading must count for one second, not as much as a minute's.
+func TestTrackerShortIntervals(t *testing.T) {
+	tests := []struct {
+		name     string
+		at       []time.Duration // reading times
+		others   []int           // requests others spent before each reading
+		wantLow  float64
+		wantHigh float64
+	}{
+		{"one second after a minute", []time.Duration{0, time.Minute, time.Minute + time.Second}, []int{0, 30, 1}, 29, 32},
+		{"one second after a minute, nothing seen", []time.Duration{0, time.Minute, time.Minute + time.Second}, []int{0, 30, 0}, 28, 31},
+		{"first interval short", []time.Duration{0, time.Second, time.Minute + time.Second}, []int{0, 1, 30}, 29, 32},
+		{"steady", []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute}, []int{0, 30, 30, 30}, 29.9, 30.1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tr Tracker
+			remaining := 2000.0
+			for i, at := range tt.at {
+				if i > 0 {
+					remaining += (at - tt.at[i-1]).Seconds() - float64(tt.others[i]) - 1
+				}
+				tr.Observe(RateLimit{Limit: 3600, Remaining: int(remaining), ObservedAt: t0.Add(at)}, 1)
+			}
+			got, _ := tr.OthersPerMinute()
+			if got < tt.wantLow || got > tt.wantHigh {
+				t.Errorf("others = %.2f/min, want %.1f…%.1f", got, tt.wantLow, tt.wantHigh)
+			}
+		})
+	}
+}
+
+func TestExhaustedInIsBounded(t *testing.T) {
+	// Others spend a hair more than the refill: exhausted in ages, which
+	// must neither overflow a Duration nor read as "never".
+	tr := Tracker{last: RateLimit{Limit: 3600, Remaining: 3000, ObservedAt: t0},
+		othersSpent: 1 + 1e-12, othersSeconds: 1, othersKnown: true}
+	d, ok := tr.ExhaustedIn(t0)
+	if !ok || d != maxExhaustedIn {
+		t.Errorf("ExhaustedIn = %v, %v; want %v, true", d, ok, maxExhaustedIn)
+	}
+}
