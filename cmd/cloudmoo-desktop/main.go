@@ -21,6 +21,7 @@ func main() {
 		OpenService: openService,
 		OpenWindow:  openWindow,
 		Version:     appVersion(),
+		Extra:       map[string]cli.Command{"agent": agentCommand()},
 	}
 	code := cli.Run(ctx, os.Args[1:], env)
 	stop()

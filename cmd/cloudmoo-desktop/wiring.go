@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -9,12 +11,16 @@ import (
 
 	"fyne.io/fyne/v2/app"
 
+	"github.com/cloudmoo/cloudmoo-desktop/assets"
+	"github.com/cloudmoo/cloudmoo-desktop/core/agent"
 	"github.com/cloudmoo/cloudmoo-desktop/core/demo"
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 	"github.com/cloudmoo/cloudmoo-desktop/gui"
+
+	"fyne.io/fyne/v2"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -44,7 +50,19 @@ func newLocal() (*service.Local, error) {
 	}), nil
 }
 
-func openService(context.Context) (service.Service, func(), error) {
+// openService gives the command line the agent when one runs, so what it
+// changes reaches the agent (and every window) at once; otherwise it works
+// on the files and the keychain directly.
+func openService(ctx context.Context) (service.Service, func(), error) {
+	dir, err := project.DefaultDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	if c, err := agent.Dial(ctx, agent.SocketPath(dir)); err == nil {
+		return c, func() { _ = c.Close() }, nil
+	} else if !errors.Is(err, agent.ErrNotRunning) {
+		return nil, nil, err
+	}
 	l, err := newLocal()
 	if err != nil {
 		return nil, nil, err
@@ -52,27 +70,29 @@ func openService(context.Context) (service.Service, func(), error) {
 	return l, func() {}, nil
 }
 
+// openWindow connects to the agent (starting it when none runs) and shows
+// the window over it. If a window is open already, it is raised instead.
 func openWindow(ctx context.Context, demoMode bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var svc *service.Local
-	if demoMode {
-		d, err := demo.Start(ctx, demoOptions())
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		svc = d.Service
-	} else {
-		l, err := newLocal()
-		if err != nil {
-			return err
-		}
-		svc = l
+	dir, err := configDir(demoMode)
+	if err != nil {
+		return err
 	}
-	go svc.Run(ctx)
+	c, err := connectAgent(ctx, dir, demoMode)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if st, err := c.Status(ctx); err == nil && st.Windows > 0 {
+		if err := c.Show(ctx, ""); err != nil {
+			return fmt.Errorf("a CloudMoo window is open already, but it could not be raised: %w", err)
+		}
+		return nil
+	}
 	a := app.NewWithID("com.cloudmoo.desktop")
-	w := gui.NewMainWindow(ctx, a, svc, gui.Options{Version: appVersion(), Now: time.Now})
+	a.SetIcon(fyne.NewStaticResource("cloudmoo.png", assets.AppIcon))
+	w := gui.NewMainWindow(ctx, a, windowService{c}, gui.Options{Version: appVersion(), Now: time.Now})
 	w.Window().ShowAndRun()
 	return nil
 }

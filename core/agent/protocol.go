@@ -67,6 +67,11 @@ type Status struct {
 	Windows       int    `json:"windows"`
 	Streams       int    `json:"streams"`
 	Protocol      int    `json:"protocol"`
+	// Tray tells a window whether the agent shows a tray icon; without
+	// one the agent stops with the last window, and the window says so.
+	Tray bool `json:"tray"`
+	// ExitsWithWindows is true when the agent ends with its last window.
+	ExitsWithWindows bool `json:"exits_with_windows"`
 }
 
 // AlreadyRunningError is what Listen returns when another agent serves the

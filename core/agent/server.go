@@ -53,12 +53,14 @@ type Server struct {
 	readTimeout       time.Duration // a whole request, body included
 	writeTimeout      time.Duration // a whole reply; cleared on event streams
 
-	mu       sync.Mutex
-	ln       *net.UnixListener
-	lock     io.Closer
-	windows  int
-	streams  int
-	stopping bool
+	mu        sync.Mutex
+	ln        *net.UnixListener
+	lock      io.Closer
+	windows   int
+	streams   int
+	tray      bool
+	transient bool
+	stopping  bool
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -245,17 +247,27 @@ func (s *Server) Status(ctx context.Context) (Status, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Status{
-		Running:       true,
-		PID:           os.Getpid(),
-		Socket:        s.opts.SocketPath,
-		Projects:      len(snap.Projects),
-		UptimeSeconds: int64(s.opts.Now().Sub(s.started) / time.Second),
-		Version:       s.opts.Version,
-		Demo:          s.opts.Demo,
-		Windows:       s.windows,
-		Streams:       s.streams,
-		Protocol:      ProtocolVersion,
+		Running:          true,
+		PID:              os.Getpid(),
+		Socket:           s.opts.SocketPath,
+		Projects:         len(snap.Projects),
+		UptimeSeconds:    int64(s.opts.Now().Sub(s.started) / time.Second),
+		Version:          s.opts.Version,
+		Demo:             s.opts.Demo,
+		Windows:          s.windows,
+		Streams:          s.streams,
+		Protocol:         ProtocolVersion,
+		Tray:             s.tray,
+		ExitsWithWindows: s.transient,
 	}, nil
+}
+
+// SetLifecycle records, for status, whether a tray icon is up and whether
+// the agent ends with its last window.
+func (s *Server) SetLifecycle(tray, exitsWithWindows bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tray, s.transient = tray, exitsWithWindows
 }
 
 // streamOpened counts a new event stream.
