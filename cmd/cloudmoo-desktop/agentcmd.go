@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/cli"
 	"github.com/cloudmoo/cloudmoo-desktop/core/agent"
 	"github.com/cloudmoo/cloudmoo-desktop/core/demo"
+	"github.com/cloudmoo/cloudmoo-desktop/core/notify"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 )
@@ -108,17 +110,23 @@ func runAgent(ctx context.Context, demoMode, noTray, withWindows bool, env cli.E
 		return err
 	}
 	go svc.Run(ctx)
-	trayUp := false
-	if !noTray && !demoMode {
-		trayUp = startTray(ctx, svc, srv, cancel)
-	}
+	go func() { _ = notify.Run(ctx, svc, notify.Default(), log.Printf) }()
+	go followAutostart(ctx, svc)
+	trayUp := !noTray && !demoMode && trayAvailable()
 	transient := !trayUp && (withWindows || demoMode)
 	if transient {
 		go exitWithoutWindows(ctx, srv, cancel)
 	}
 	srv.SetLifecycle(trayUp, transient)
 	fmt.Fprintf(env.Stderr, "cloudmoo-desktop agent %s: serving %s (pid %d, tray %v)\n", appVersion(), sock, os.Getpid(), trayUp)
-	return srv.Serve(ctx)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx) }()
+	if trayUp {
+		// The tray runs on this, the main goroutine: macOS and Windows
+		// need their menu on the main thread.
+		runTray(ctx, svc, srv, cancel)
+	}
+	return <-served
 }
 
 // exitWithoutWindows ends a tray-less agent when its last window has gone,
