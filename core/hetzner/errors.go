@@ -50,7 +50,13 @@ type Problem struct {
 }
 
 func (p *Problem) Error() string { return p.Message }
-func (p *Problem) Unwrap() error { return p.Err }
+// Unwrap returns the underlying error; a nil Problem has none.
+func (p *Problem) Unwrap() error {
+	if p == nil {
+		return nil
+	}
+	return p.Err
+}
 
 // explain turns an error from hcloud-go into a Problem. endpoint is named in
 // offline messages so a wrong HCLOUD_ENDPOINT is easy to spot.

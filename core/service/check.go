@@ -57,7 +57,8 @@ func (l *Local) CheckProject(ctx context.Context, id string) hetzner.CheckResult
 	} else {
 		res = hetzner.NewClient(tok, l.api).Check(ctx, l.lowPercent())
 	}
-	if ctx.Err() != nil && errors.Is(res.Problem, context.Canceled) {
+	if ctx.Err() != nil && res.Problem != nil && errors.Is(res.Problem, context.Canceled) {
+		// Shutting down: a cancelled check says nothing about the project.
 		return res
 	}
 	l.record(id, res)

@@ -83,9 +83,13 @@ func (l *Local) Add(ctx context.Context, req AddRequest) (ProjectState, error) {
 	l.mu.Lock()
 	l.tokens[p.ID] = tok
 	l.mu.Unlock()
-	if checked {
+	switch {
+	case checked:
 		l.record(p.ID, res)
 		l.countOwn(p.ID, 1) // the probe
+	case req.Checked != nil && req.Checked.TokenMask == tok.Masked() && l.now().Sub(req.Checked.CheckedAt) < 10*time.Minute:
+		l.record(p.ID, req.Checked.result())
+		l.countOwn(p.ID, 1)
 	}
 	return l.state(p.ID)
 }
@@ -282,4 +286,13 @@ func (l *Local) UpdateSettings(_ context.Context, s project.Settings) (project.S
 		return project.Settings{}, err
 	}
 	return s, nil
+}
+
+// result turns a recent report back into the check it came from.
+func (r *TokenReport) result() hetzner.CheckResult {
+	res := hetzner.CheckResult{Status: r.Status, Message: r.Message, Servers: r.Servers, CheckedAt: r.CheckedAt, Requests: 1}
+	if r.RateLimit != nil {
+		res.RateLimit = *r.RateLimit
+	}
+	return res
 }

@@ -305,3 +305,30 @@ func TestSameTokenTwiceIsRefused(t *testing.T) {
 		t.Fatal("duplicate stored")
 	}
 }
+
+func TestAddAfterCheckTokenSpendsNothingAndShowsBudget(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tok := f.token("prod", hcloudsim.ReadWrite)
+	rep, err := f.svc.CheckToken(ctx, tok)
+	if err != nil || rep.Permission != project.PermissionReadWrite || rep.RateLimit == nil {
+		t.Fatalf("CheckToken: %+v %v", rep, err)
+	}
+	f.sim.ResetLog()
+	st, err := f.svc.Add(ctx, AddRequest{Name: "prod", Token: tok, SkipCheck: true, Permission: rep.Permission, Checked: &rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.sim.Requests()); n != 0 {
+		t.Errorf("Save after Check spent %d requests", n)
+	}
+	if st.Status != hetzner.StatusOK || st.RateLimit == nil || st.Servers == nil || st.Permission != project.PermissionReadWrite {
+		t.Fatalf("state after add %+v", st)
+	}
+	// A report for another token is ignored.
+	other := f.token("other", hcloudsim.Read)
+	st, err = f.svc.Add(ctx, AddRequest{Name: "other", Token: other, SkipCheck: true, Checked: &rep})
+	if err != nil || st.Status != hetzner.StatusUnchecked {
+		t.Fatalf("foreign report used: %+v %v", st, err)
+	}
+}

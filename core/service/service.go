@@ -91,6 +91,10 @@ type AddRequest struct {
 	// as given (e.g. from an earlier CheckToken), or unknown.
 	SkipCheck  bool               `json:"skip_check,omitempty"`
 	Permission project.Permission `json:"permission,omitempty"`
+	// Checked is the report of a CheckToken made just before (the add
+	// dialog's Check button): with SkipCheck it seeds the new project's
+	// state, so the window shows a budget at once without another request.
+	Checked *TokenReport `json:"checked,omitempty"`
 }
 
 // ReplaceRequest asks to rotate a project's token.
