@@ -50,6 +50,7 @@ type Problem struct {
 }
 
 func (p *Problem) Error() string { return p.Message }
+
 // Unwrap returns the underlying error; a nil Problem has none.
 func (p *Problem) Unwrap() error {
 	if p == nil {
