@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -44,12 +43,12 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func start(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+func start(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -58,7 +57,7 @@ func start(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_, _ = cmd.Process.Wait()
 	})
-	return cmd, &logs
+	return cmd, logs
 }
 
 // TestAgentEndToEnd: the agent runs, the command line's add reaches it at
@@ -116,6 +115,10 @@ func TestAgentEndToEnd(t *testing.T) {
 		t.Fatalf("agent after the window died: exit %d %+v", code, st)
 	}
 
+	// Leave the shared test keyring as we found it.
+	if code, _, errOut := run(t, env, "", "remove", "prod"); code != 0 {
+		t.Fatalf("remove: %s", errOut)
+	}
 	if code, _, errOut := run(t, env, "", "agent", "quit"); code != 0 {
 		t.Fatalf("agent quit: %s", errOut)
 	}

@@ -67,3 +67,22 @@ func run(t *testing.T, env []string, stdin string, args ...string) (code int, st
 	}
 	return code, out.String(), errb.String()
 }
+
+// syncBuffer collects a child's output; the test may read it while the
+// child still writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

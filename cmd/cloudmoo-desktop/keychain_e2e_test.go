@@ -59,7 +59,7 @@ func TestCLIAgainstRealKeychain(t *testing.T) {
 	if len(ids) != 2 {
 		t.Fatalf("list: %s", out)
 	}
-	if n := secretToolCount(t); n != 2 {
+	if n := secretToolCount(t, ids...); n != 2 {
 		t.Fatalf("secret-tool finds %d entries for service com.cloudmoo.desktop, want 2", n)
 	}
 	out = step(0, "", "check", "--json")
@@ -70,7 +70,7 @@ func TestCLIAgainstRealKeychain(t *testing.T) {
 	step(1, readTok, "replace", "staging") // that token is already prod's
 	step(0, rwTok2, "replace", "staging")  // rotation to a new token of the same project
 	step(0, "", "remove", "staging")
-	if n := secretToolCount(t); n != 1 {
+	if n := secretToolCount(t, ids...); n != 1 {
 		t.Fatalf("after remove secret-tool finds %d entries, want 1", n)
 	}
 	// Deleted behind our back: check reports it, nothing crashes.
@@ -98,11 +98,19 @@ func TestCLIAgainstRealKeychain(t *testing.T) {
 	}
 }
 
-// secretToolCount counts the app's entries in the Secret Service; each
-// item secret-tool prints starts with its object path in brackets.
-func secretToolCount(t *testing.T) int {
+// secretToolCount counts the Secret Service entries of the app that
+// belong to the given project IDs (other tests share the keyring).
+func secretToolCount(t *testing.T, ids ...string) int {
 	t.Helper()
 	// secret-tool exits 1 when nothing matches, so only the output counts.
 	out, _ := exec.Command("secret-tool", "search", "--all", "service", "com.cloudmoo.desktop").CombinedOutput()
-	return strings.Count(string(out), "[/")
+	n := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		for _, id := range ids {
+			if strings.TrimSpace(line) == "attribute.username = "+id {
+				n++
+			}
+		}
+	}
+	return n
 }
