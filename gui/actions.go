@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudcli"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 )
@@ -43,6 +44,20 @@ func (w *MainWindow) onAdd() {
 			w.refresh()
 		},
 		func() { w.closed(d) })
+	w.openDialog(d)
+	d.show()
+}
+
+// onImport opens the Import from hcloud CLI dialog (the toolbar and the
+// empty state).
+func (w *MainWindow) onImport() {
+	if w.open != nil || !w.model.loaded {
+		return
+	}
+	var d *importDialog
+	d = newImportDialog(w.bridge, w.win, &w.model, func(results []hcloudcli.Result) {
+		w.setStatus(importSummary(results, 0))
+	}, func() { w.closed(d) })
 	w.openDialog(d)
 	d.show()
 }

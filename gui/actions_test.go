@@ -236,15 +236,20 @@ func TestSettings(t *testing.T) {
 	if !ok {
 		t.Fatalf("settings not open: %T", w.open)
 	}
-	if !d.autostart.Disabled() {
-		t.Error("autostart should wait for its own issue")
+	if d.autostart.Disabled() || d.autostart.Checked {
+		t.Errorf("autostart disabled = %v, checked = %v; want it offered and off by default", d.autostart.Disabled(), d.autostart.Checked)
 	}
+	if d.autostart.Text != "Start CloudMoo's background agent when you log in" {
+		t.Errorf("autostart says %q", d.autostart.Text)
+	}
+	assertShows(t, "notifications", d.notifyTxt, "Notify when a token is revoked, a project runs low or is rate limited, and when it recovers")
 	d.rate.SetValue(2)
 	d.low.SetValue(25)
 	d.notify.SetChecked(false)
+	test.Tap(d.autostart)
 	assertShows(t, "rate", d.rateText, "2 requests a minute per project: 120 an hour, 3.3 %")
 	test.Tap(d.saveBtn)
-	want := project.Settings{RequestsPerMinute: 2, LowPercent: 25, Notifications: false}
+	want := project.Settings{RequestsPerMinute: 2, LowPercent: 25, Notifications: false, Autostart: true}
 	h.waitFor("the settings to be saved", func() bool { return w.open == nil && w.model.settings == want })
 	if got := h.snapshot().Settings; got != want {
 		t.Errorf("core settings %+v, want %+v", got, want)

@@ -80,13 +80,22 @@ func equalBanners(a, b []banner) bool {
 }
 
 func newBannerCard(b banner) fyne.CanvasObject {
-	ec := theme.Color(theme.ColorNameError)
-	r, g, bl, _ := ec.RGBA()
+	return newCard(theme.ColorNameError, iconProblem(), b.title, b.text, nil)
+}
+
+// newCard is a tinted box with an icon, a bold title and wrapped text:
+// the banners, the one-time notice and the import's plain-text warning.
+// trailing, when set, sits at its right (a Dismiss button).
+func newCard(tint fyne.ThemeColorName, icon fyne.Resource, title, text string, trailing fyne.CanvasObject) fyne.CanvasObject {
+	r, g, bl, _ := theme.Color(tint).RGBA()
 	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(bl >> 8), A: 0x30})
 	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-	title := widget.NewLabelWithStyle(b.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
-	text := newWrapped(b.text)
-	icon := container.NewVBox(widget.NewIcon(iconProblem()), layout.NewSpacer())
-	return container.NewStack(bg, container.NewBorder(nil, nil, icon, nil, container.NewVBox(title, text)))
+	titleLabel := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	titleLabel.Wrapping = fyne.TextWrapWord
+	iconBox := container.NewVBox(widget.NewIcon(icon), layout.NewSpacer())
+	var right fyne.CanvasObject
+	if trailing != nil {
+		right = container.NewVBox(trailing, layout.NewSpacer())
+	}
+	return container.NewStack(bg, container.NewBorder(nil, nil, iconBox, right, container.NewVBox(titleLabel, newWrapped(text))))
 }

@@ -93,7 +93,10 @@ func (b *bridge) follow(deliver func(update)) error {
 			}
 		}
 		if i := slices.IndexFunc(batch, func(e service.Event) bool { return e.Kind == service.EventResync }); i >= 0 {
-			if err := b.resync(batch[i+1:], deliver); err != nil {
+			// The snapshot covers the changes before the resync, not a
+			// request to show the window among them: keep those.
+			after := append(requests(batch[:i]), batch[i+1:]...)
+			if err := b.resync(after, deliver); err != nil {
 				return err
 			}
 			continue
@@ -119,7 +122,11 @@ func (b *bridge) post(u update, deliver func(update)) {
 	b.mu.Lock()
 	switch {
 	case u.err != nil, u.snap != nil:
-		b.inbox = u // a snapshot or a failure supersedes what was waiting
+		// A snapshot or a failure supersedes the changes that were
+		// waiting, but not a request to show the window.
+		kept := requests(b.inbox.events)
+		b.inbox = u
+		b.inbox.events = append(kept, u.events...)
 	default:
 		b.inbox.err = nil
 		b.inbox.events = append(b.inbox.events, u.events...)
@@ -137,6 +144,19 @@ func (b *bridge) post(u update, deliver func(update)) {
 		b.mu.Unlock()
 		deliver(u)
 	})
+}
+
+// requests returns the events in es that ask something of the window
+// rather than change state (EventShowWindow). They carry Seq 0, are not
+// covered by a Snapshot, and must survive what replaces state.
+func requests(es []service.Event) []service.Event {
+	var out []service.Event
+	for _, e := range es {
+		if e.Kind == service.EventShowWindow {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // every calls fn on the UI goroutine every d until the window closes;
@@ -173,4 +193,30 @@ func background[T any](b *bridge, work func(context.Context) (T, error), done fu
 		v, err := work(b.ctx)
 		b.do(func() { done(v, err) })
 	}()
+}
+
+// send runs fn on the UI goroutine without waiting, for a worker goroutine
+// that reports progress as it goes (an import, context by context).
+func (b *bridge) send(fn func()) { b.do(fn) }
+
+// ask puts a question to the user from a worker goroutine and waits for
+// the answer: question runs on the UI goroutine and calls reply once the
+// user has chosen. When the window closes first, ask returns otherwise.
+// reply may be called more than once (a button and then the dialog's
+// close); only the first answer counts.
+func ask[T any](b *bridge, question func(reply func(T)), otherwise T) T {
+	answer := make(chan T, 1)
+	reply := func(v T) {
+		select {
+		case answer <- v:
+		default:
+		}
+	}
+	b.do(func() { question(reply) })
+	select {
+	case v := <-answer:
+		return v
+	case <-b.ctx.Done():
+		return otherwise
+	}
 }

@@ -158,20 +158,33 @@ func (h *harness) seed(name string, perm hcloudsim.Permission) service.ProjectSt
 // first snapshot to be shown.
 func (h *harness) open(tick time.Duration) *MainWindow {
 	h.t.Helper()
-	h.w = newMainWindow(h.t.Context(), h.app, h.svc, Options{Version: "test", Now: h.now},
-		uiEnv{do: h.ui.do, tick: tick, loc: time.UTC})
-	h.t.Cleanup(h.close)
+	return h.openWith(h.svc, Options{}, tick)
+}
+
+// openWith is open over svc (e.g. the harness's service wrapped) with
+// opts; Version and Now default to the harness's.
+func (h *harness) openWith(svc service.Service, opts Options, tick time.Duration) *MainWindow {
+	h.t.Helper()
+	if opts.Version == "" {
+		opts.Version = "test"
+	}
+	if opts.Now == nil {
+		opts.Now = h.now
+	}
+	w := newMainWindow(h.t.Context(), h.app, svc, opts, uiEnv{do: h.ui.do, tick: tick, loc: time.UTC})
+	h.w = w
+	h.t.Cleanup(func() { closeWindow(w) })
 	h.w.win.Resize(testSize)
 	h.w.win.Show()
 	h.waitFor("the first snapshot", func() bool { return h.w.model.loaded })
 	return h.w
 }
 
-// close closes the window unless the test did (Fyne's test driver panics
+// closeWindow closes w unless the test did (Fyne's test driver panics
 // on a second Close).
-func (h *harness) close() {
-	if h.w.bridge.ctx.Err() == nil {
-		h.w.win.Close()
+func closeWindow(w *MainWindow) {
+	if w.bridge.ctx.Err() == nil {
+		w.win.Close()
 	}
 }
 

@@ -36,7 +36,8 @@ func (m *viewModel) reset(snap service.Snapshot) {
 
 // apply folds events in, skipping those the last snapshot already
 // included. EventResync is the bridge's business (it takes a new
-// snapshot), so it is ignored here.
+// snapshot) and EventShowWindow the window's (it is a request, not a
+// change), so both are ignored here.
 func (m *viewModel) apply(events []service.Event) {
 	for _, e := range events {
 		if e.Seq != 0 && e.Seq <= m.seq {

@@ -173,11 +173,11 @@ func TestServiceErrorBanner(t *testing.T) {
 	}
 }
 
-func TestEmptyStateAndImportHook(t *testing.T) {
+func TestEmptyStateAndImport(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "cli.toml")
+	t.Setenv("HCLOUD_CONFIG", missing) // never the real one in $HOME
 	h := newHarness(t, harnessOptions{})
-	var importedInto fyne.Window
-	w := newMainWindow(t.Context(), h.app, h.svc, Options{Now: h.clock.Now, OnImportCLI: func(p fyne.Window) { importedInto = p }},
-		uiEnv{do: h.ui.do})
+	w := newMainWindow(t.Context(), h.app, h.svc, Options{Now: h.clock.Now}, uiEnv{do: h.ui.do})
 	h.w = w
 	t.Cleanup(w.win.Close)
 	h.waitFor("the empty state", func() bool { return w.body.Objects[0] == w.empty.content })
@@ -209,8 +209,14 @@ func TestEmptyStateAndImportHook(t *testing.T) {
 		t.Error("Check all enabled with no project")
 	}
 	test.Tap(w.empty.importBtn)
-	if importedInto != w.win {
-		t.Error("the import hook was not called with the window")
+	d, ok := w.open.(*importDialog)
+	if !ok {
+		t.Fatalf("the empty state's import button opened %T, want the import dialog", w.open)
+	}
+	h.waitFor("the missing file's error", func() bool { return !d.loading })
+	assertShows(t, "import error", d.errText, "There is no hcloud CLI config at "+missing)
+	if !disabled(d.importBtn) || len(d.rows) != 0 {
+		t.Error("Import is offered without a file")
 	}
 }
 

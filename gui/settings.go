@@ -26,6 +26,7 @@ type settingsDialog struct {
 	low       *widget.Slider
 	lowText   *widget.Label
 	notify    *widget.Check
+	notifyTxt *widget.Label
 	autostart *widget.Check
 	errText   *widget.Label
 	activity  *widget.Activity
@@ -51,11 +52,17 @@ func (d *settingsDialog) buildUI(parent fyne.Window, onClosed func()) {
 	d.low.SetValue(float64(d.current.LowPercent))
 	d.low.OnChanged = func(float64) { d.onChanged() }
 	d.lowText = newWrapped("")
-	d.notify = widget.NewCheck("Notify me when a project runs low or has a problem", nil)
+	// The background agent acts on both: it sends the notifications on
+	// transitions and keeps the OS's login item in step with Autostart.
+	// A Check's text does not wrap, so what it does is a hint under it.
+	d.notify = widget.NewCheck("Desktop notifications", nil)
 	d.notify.SetChecked(d.current.Notifications)
-	d.autostart = widget.NewCheck("Start CloudMoo when I log in (coming soon)", nil)
+	d.notifyTxt = newHint()
+	d.notifyTxt.SetText("Notify when a token is revoked, a project runs low or is rate limited, and when it recovers.")
+	d.autostart = widget.NewCheck("Start CloudMoo's background agent when you log in", nil)
 	d.autostart.SetChecked(d.current.Autostart)
-	d.autostart.Disable()
+	agentNote := newHint()
+	agentNote.SetText("The agent watches your projects and notifies you while this window is closed; it shows in the system tray where there is one.")
 	themeNote := newHint()
 	themeNote.SetText("Light or dark: CloudMoo follows your system's theme.")
 	about := newHint()
@@ -76,10 +83,10 @@ func (d *settingsDialog) buildUI(parent fyne.Window, onClosed func()) {
 	content := container.NewVBox(
 		bold("Checks per project"), d.rate, d.rateText,
 		bold("Low threshold"), d.low, d.lowText,
-		d.notify, d.autostart, themeNote,
+		d.notify, d.notifyTxt, d.autostart, agentNote, themeNote,
 		d.activity, d.errText, about,
 	)
-	d.modal = newModal("Settings", content, []fyne.CanvasObject{d.cancelBtn, d.saveBtn}, fyne.NewSize(520, 520), parent, onClosed)
+	d.modal = newModal("Settings", content, []fyne.CanvasObject{d.cancelBtn, d.saveBtn}, fyne.NewSize(520, 600), parent, onClosed)
 	d.onChanged()
 }
 
@@ -93,6 +100,7 @@ func (d *settingsDialog) value() project.Settings {
 	s.RequestsPerMinute = math.Round(d.rate.Value*10) / 10
 	s.LowPercent = int(math.Round(d.low.Value))
 	s.Notifications = d.notify.Checked
+	s.Autostart = d.autostart.Checked
 	return s
 }
 

@@ -26,9 +26,11 @@ import (
 type Options struct {
 	Version string
 	Now     func() time.Time // nil = time.Now; tests pass a fixed clock
-	// OnImportCLI, when set, adds "Import from hcloud CLI…" to the empty
-	// state. It is called on the UI goroutine with the window as parent.
-	OnImportCLI func(parent fyne.Window)
+	// Notice, when set, is said once above the projects, e.g. that no
+	// system tray was found. It is remembered as shown in the app's
+	// Preferences under a key derived from its text, so a new text is
+	// said again but the same one not at every start.
+	Notice string
 }
 
 // Preference keys under which the window remembers its size.
@@ -77,11 +79,14 @@ type MainWindow struct {
 	detail      *projectDetail
 	empty       *emptyState
 	banners     *problemBanners
+	top         *fyne.Container // toolbar, notice, banners
+	notice      *noticeCard     // nil when there is none, or once dismissed
 	body        *fyne.Container
 	split       *container.Split
 	loading     fyne.CanvasObject
 	demo        *widget.Label
 	addBtn      *widget.Button
+	importBtn   *widget.Button
 	checkAllBtn *widget.Button
 	settingsBtn *widget.Button
 	status      *widget.Label
@@ -115,6 +120,7 @@ func newMainWindow(ctx context.Context, a fyne.App, svc service.Service, opts Op
 		w.saveSize()
 		w.cancel()
 	})
+	w.showNotice()
 	w.refresh()
 	w.bridge.watch(w.onUpdate)
 	w.bridge.every(env.tick, w.onTick)
@@ -129,20 +135,17 @@ func (w *MainWindow) buildUI() {
 	w.detail = newProjectDetail(w.env.loc, detailActions{
 		check: w.onCheckNow, detect: w.onDetect, rename: w.onRename, replace: w.onReplace, remove: w.onRemove,
 	})
-	var onImport func()
-	if w.opts.OnImportCLI != nil {
-		onImport = func() { w.opts.OnImportCLI(w.win) }
-	}
-	w.empty = newEmptyState(w.onAdd, onImport)
+	w.empty = newEmptyState(w.onAdd, w.onImport)
 	w.banners = newProblemBanners()
 
 	w.addBtn = widget.NewButtonWithIcon("Add project…", theme.ContentAddIcon(), w.onAdd)
+	w.importBtn = widget.NewButtonWithIcon("Import from hcloud CLI…", theme.DownloadIcon(), w.onImport)
 	w.checkAllBtn = widget.NewButtonWithIcon("Check all", theme.ViewRefreshIcon(), w.onCheckAll)
 	w.settingsBtn = widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), w.onSettings)
 	w.demo = widget.NewLabelWithStyle("Demo — simulated API", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	w.demo.Importance = widget.WarningImportance
 	w.demo.Hide()
-	toolbar := container.NewHBox(w.addBtn, w.checkAllBtn, w.settingsBtn, layout.NewSpacer(), w.demo)
+	toolbar := container.NewHBox(w.addBtn, w.importBtn, w.checkAllBtn, w.settingsBtn, layout.NewSpacer(), w.demo)
 
 	w.split = container.NewHSplit(w.list.list, w.detail.content)
 	w.split.Offset = 0.36
@@ -158,8 +161,8 @@ func (w *MainWindow) buildUI() {
 	w.shortcuts.SetText(shortcutHelp())
 	statusBar := container.NewBorder(nil, nil, w.activity, w.shortcuts, w.status)
 
-	top := container.NewVBox(toolbar, w.banners.content)
-	w.win.SetContent(container.NewBorder(top, statusBar, nil, nil, w.body))
+	w.top = container.NewVBox(toolbar, w.banners.content)
+	w.win.SetContent(container.NewBorder(w.top, statusBar, nil, nil, w.body))
 }
 
 // shortcutHelp names the keyboard shortcuts in the platform's words.
@@ -171,19 +174,36 @@ func shortcutHelp() string {
 	return mod + "N add · " + mod + "R check all · Delete remove · " + mod + "Q quit"
 }
 
-// onUpdate folds what the bridge delivered into the view model.
+// onUpdate folds what the bridge delivered into the view model, then
+// answers a request to show the window, if one came: after the state, so
+// that a project added just before can be selected.
 func (w *MainWindow) onUpdate(u update) {
+	shows := requests(u.events)
 	if u.err != nil {
 		w.serviceErr = u.err
-		w.refresh()
-		return
+	} else {
+		w.serviceErr = nil
+		if u.snap != nil {
+			w.model.reset(*u.snap)
+		}
+		w.model.apply(u.events)
 	}
-	w.serviceErr = nil
-	if u.snap != nil {
-		w.model.reset(*u.snap)
-	}
-	w.model.apply(u.events)
 	w.refresh()
+	for _, e := range shows {
+		w.raise(e.ID)
+	}
+}
+
+// raise brings the window to the front (a second launch, the tray's menu)
+// and selects project id when it is set and known.
+func (w *MainWindow) raise(id string) {
+	w.win.Show()
+	w.win.RequestFocus()
+	if id != "" && id != w.selected && w.model.index(id) >= 0 {
+		w.selected = id
+		w.selIndex = w.model.index(id)
+		w.refresh()
+	}
 }
 
 // refresh makes every part show the view model.

@@ -84,18 +84,27 @@ func openWindow(ctx context.Context, demoMode bool) error {
 		return err
 	}
 	defer c.Close()
-	if st, err := c.Status(ctx); err == nil && st.Windows > 0 {
+	st, err := c.Status(ctx)
+	if err == nil && st.Windows > 0 {
 		if err := c.Show(ctx, ""); err != nil {
 			return fmt.Errorf("a CloudMoo window is open already, but it could not be raised: %w", err)
 		}
 		return nil
 	}
+	notice := ""
+	if err == nil && st.ExitsWithWindows && !st.Demo {
+		notice = noTrayNotice
+	}
 	a := app.NewWithID("com.cloudmoo.desktop")
 	a.SetIcon(fyne.NewStaticResource("cloudmoo.png", assets.AppIcon))
-	w := gui.NewMainWindow(ctx, a, windowService{c}, gui.Options{Version: appVersion(), Now: time.Now})
+	w := gui.NewMainWindow(ctx, a, windowService{c}, gui.Options{Version: appVersion(), Now: time.Now, Notice: notice})
 	w.Window().ShowAndRun()
 	return nil
 }
+
+// noTrayNotice is said once, the first time a window opens on a desktop
+// without a tray.
+const noTrayNotice = "No system tray was found on this desktop, so CloudMoo's background agent stops when you close this window: monitoring and notifications pause until you open CloudMoo again. On GNOME, the AppIndicator extension adds a tray; or run `cloudmoo-desktop agent` at login to keep monitoring."
 
 // demoOptions reads CLOUDMOO_DEMO_PROJECTS, a knob for benchmarks that want
 // a demo with more projects than the four samples.
