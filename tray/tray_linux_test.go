@@ -18,7 +18,7 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
-	"github.com/cloudmoo/cloudmoo-desktop/tray/internal/snihost"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/snihost"
 )
 
 func TestAvailableWithoutSessionBus(t *testing.T) {

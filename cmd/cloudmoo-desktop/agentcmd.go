@@ -26,7 +26,7 @@ const noWindowGrace = 60 * time.Second
 // agentCommand is `cloudmoo-desktop agent [--demo] | agent status [--json] | agent quit`.
 func agentCommand() cli.Command {
 	return cli.Command{
-		Summary: "agent [--demo] | agent status [--json] | agent quit: run, inspect or stop the background agent",
+		Summary: "agent [--demo] | agent status [--json] | agent quit: run, inspect or stop the background agent (--demo: the demo's agent)",
 		Run:     runAgentCommand,
 	}
 }
@@ -37,7 +37,7 @@ func runAgentCommand(ctx context.Context, env cli.Env, args []string) int {
 		case "status":
 			return runAgentStatus(ctx, env, args[1:])
 		case "quit", "stop":
-			return runAgentQuit(ctx, env)
+			return runAgentQuit(ctx, env, args[1:])
 		}
 	}
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
@@ -112,8 +112,10 @@ func runAgent(ctx context.Context, demoMode, noTray, withWindows bool, env cli.E
 	go svc.Run(ctx)
 	go func() { _ = notify.Run(ctx, svc, notify.Default(), log.Printf) }()
 	go followAutostart(ctx, svc)
-	trayUp := !noTray && !demoMode && trayAvailable()
-	transient := !trayUp && (withWindows || demoMode)
+	// A demo agent a window started for itself has no tray: it should end
+	// with its window, not stay beside the real agent's icon.
+	trayUp := !noTray && !(demoMode && withWindows) && trayAvailable()
+	transient := withWindows && !trayUp
 	if transient {
 		go exitWithoutWindows(ctx, srv, cancel)
 	}
@@ -193,8 +195,14 @@ func runAgentStatus(ctx context.Context, env cli.Env, args []string) int {
 	return cli.ExitOK
 }
 
-func runAgentQuit(ctx context.Context, env cli.Env) int {
-	dir, err := configDir(false)
+func runAgentQuit(ctx context.Context, env cli.Env, args []string) int {
+	fs := flag.NewFlagSet("agent quit", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	demoMode := fs.Bool("demo", false, "stop the demo agent")
+	if err := fs.Parse(args); err != nil {
+		return cli.ExitError
+	}
+	dir, err := configDir(*demoMode)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "cloudmoo-desktop:", err)
 		return cli.ExitError

@@ -37,7 +37,7 @@ type fixture struct {
 }
 
 // newFixture starts an agent; tune adjusts the server before it serves.
-func newFixture(t *testing.T, opts ServerOptions, tune ...func(*Server)) *fixture {
+func newFixture(t testing.TB, opts ServerOptions, tune ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{sim: hcloudsim.New(hcloudsim.Options{}), keys: keychain.NewMemory(), dir: t.TempDir(), served: make(chan error, 1)}
 	f.sim.Start()
@@ -87,7 +87,7 @@ func newFixture(t *testing.T, opts ServerOptions, tune ...func(*Server)) *fixtur
 }
 
 // dial returns a new client whose replies are recorded.
-func (f *fixture) dial(t *testing.T) (*Client, *recorder) {
+func (f *fixture) dial(t testing.TB) (*Client, *recorder) {
 	t.Helper()
 	c, err := Dial(context.Background(), f.sock)
 	if err != nil {
