@@ -7,44 +7,19 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/hetznercloud/hcloud-go/v2/hcloud"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
-
-// fakeClock is the simulated clock tests hand to Options.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// newFakeClock starts on a whole second, after /v1/datacenters was removed,
-// so reset timestamps come out as round numbers.
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is one simulator on loopback with a 3600/h project "prod" holding a
 // Read token and a Read & Write token.
 type env struct {
 	sim         *hcloudsim.Server
-	clock       *fakeClock
+	clock       *simclock.Clock
 	url         string
 	prod        *hcloudsim.Project
 	readTok, rw string
@@ -52,7 +27,7 @@ type env struct {
 
 func newEnv(t *testing.T, opts hcloudsim.Options) *env {
 	t.Helper()
-	clock := newFakeClock()
+	clock := simclock.New()
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
 
 func TestSeedingAndResources(t *testing.T) {
@@ -121,7 +122,7 @@ func TestLogLimitAndHead(t *testing.T) {
 }
 
 func TestHandlerInProcess(t *testing.T) {
-	sim := hcloudsim.New(hcloudsim.Options{Now: newFakeClock().Now})
+	sim := hcloudsim.New(hcloudsim.Options{Now: simclock.New().Now})
 	if sim.URL() != "" {
 		t.Errorf("URL() before Start = %q, want empty", sim.URL())
 	}

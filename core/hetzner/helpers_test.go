@@ -3,43 +3,19 @@ package hetzner
 import (
 	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
-
-// simClock is the simulated clock shared by the simulator and the client,
-// so reset timestamps and refill come out exact.
-type simClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// newSimClock starts on a whole second so reset timestamps are round.
-func newSimClock() *simClock {
-	return &simClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *simClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // simEnv is a simulator on loopback with project "prod" (3600/h) holding a
 // Read token and a Read & Write token.
 type simEnv struct {
 	sim   *hcloudsim.Server
-	clock *simClock
+	clock *simclock.Clock
 	url   string
 	prod  *hcloudsim.Project
 	read  string
@@ -48,7 +24,7 @@ type simEnv struct {
 
 func newSimEnv(t testing.TB, form hcloudsim.ReadOnlyForm) *simEnv {
 	t.Helper()
-	clock := newSimClock()
+	clock := simclock.New()
 	sim := hcloudsim.New(hcloudsim.Options{Now: clock.Now, ReadOnlyForm: form})
 	t.Cleanup(sim.Close)
 	e := &simEnv{sim: sim, clock: clock, url: sim.Start(),

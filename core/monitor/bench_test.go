@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
 
 // okChecker answers every check at once, without HTTP, so the benchmark
@@ -26,7 +27,7 @@ func (c *okChecker) CheckProject(context.Context, string) hetzner.CheckResult {
 // hour per op, calling RunDue every simulated second as the agent's timer
 // would at worst. ns/op and allocs/op are per simulated hour.
 func BenchmarkMonitorHour200Projects(b *testing.B) {
-	clock := newSimClock()
+	clock := simclock.New()
 	checker := &okChecker{now: clock.Now}
 	m := New(Config{Checker: checker, Now: clock.Now, Interval: time.Minute})
 	ids := make([]string, 200)

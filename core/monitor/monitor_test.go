@@ -8,29 +8,8 @@ import (
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
-
-// simClock is a simulated clock for the monitor (and the simulator).
-type simClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newSimClock() *simClock {
-	return &simClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *simClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeChecker answers every check with status at the clock's now, and
 // remembers when each project was checked.
@@ -74,7 +53,7 @@ func (f *fakeChecker) callsOf(id string) []time.Time {
 }
 
 // drive calls RunDue once every simulated second for d.
-func drive(ctx context.Context, m *Monitor, clock *simClock, d time.Duration) {
+func drive(ctx context.Context, m *Monitor, clock *simclock.Clock, d time.Duration) {
 	for range int(d / time.Second) {
 		clock.Advance(time.Second)
 		m.RunDue(ctx, clock.Now())
@@ -137,7 +116,7 @@ func TestNextCheck(t *testing.T) {
 func TestRecordedOnce(t *testing.T) {
 	for _, selfRecording := range []bool{false, true} {
 		t.Run(fmt.Sprintf("checker records itself: %v", selfRecording), func(t *testing.T) {
-			clock := newSimClock()
+			clock := simclock.New()
 			fc := newFakeChecker(clock.Now)
 			fc.status["p"] = hetzner.StatusOffline
 			m := New(Config{Checker: fc, Now: clock.Now, Interval: time.Minute})
@@ -155,7 +134,7 @@ func TestRecordedOnce(t *testing.T) {
 }
 
 func TestSetProjects(t *testing.T) {
-	clock := newSimClock()
+	clock := simclock.New()
 	fc := newFakeChecker(clock.Now)
 	m := New(Config{Checker: fc, Now: clock.Now, Interval: time.Minute})
 	ids := make([]string, 50)
@@ -204,7 +183,7 @@ func TestSetProjects(t *testing.T) {
 }
 
 func TestCheckNow(t *testing.T) {
-	clock := newSimClock()
+	clock := simclock.New()
 	fc := newFakeChecker(clock.Now)
 	m := New(Config{Checker: fc, Now: clock.Now, Interval: time.Hour})
 	m.SetProjects([]string{"a", "b", "c"})

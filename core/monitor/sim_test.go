@@ -11,6 +11,7 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
 
 // simChecker is a real Checker: one hetzner.Client per project, talking to
@@ -41,7 +42,7 @@ func (c *simChecker) callsOf(id string) []time.Time {
 
 // simWorld is the simulator, a monitor and its Checker on one simulated clock.
 type simWorld struct {
-	clock    *simClock
+	clock    *simclock.Clock
 	sim      *hcloudsim.Server
 	projects map[string]*hcloudsim.Project
 	ids      []string
@@ -51,7 +52,7 @@ type simWorld struct {
 
 func newSimWorld(t *testing.T, n int) *simWorld {
 	t.Helper()
-	clock := newSimClock()
+	clock := simclock.New()
 	sim := hcloudsim.New(hcloudsim.Options{Now: clock.Now})
 	t.Cleanup(sim.Close)
 	url := sim.Start()

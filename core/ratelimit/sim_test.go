@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,31 +12,14 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simclock"
 )
-
-// simClock is the simulated clock shared by the simulator and the client.
-type simClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *simClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // hour is one simulated hour of a project: the app checks once a minute at
 // a random second of that minute (as the monitor's stagger, "check now" and
 // restarts make it), and observe sees every second.
 type hour struct {
-	clock   *simClock
+	clock   *simclock.Clock
 	project *hcloudsim.Project
 	sim     *hcloudsim.Server
 	client  *hetzner.Client
@@ -45,7 +27,7 @@ type hour struct {
 
 func newHour(t *testing.T, limit int) *hour {
 	t.Helper()
-	clock := &simClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	clock := simclock.New()
 	sim := hcloudsim.New(hcloudsim.Options{Now: clock.Now, LogLimit: 100})
 	t.Cleanup(sim.Close)
 	p := sim.AddProject("prod", limit)
