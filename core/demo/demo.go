@@ -102,6 +102,12 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 		}
 		if s.Revoked {
 			sim.RevokeToken(tok)
+			// Show the revoked token as a person would meet it: found out
+			// by a check, not "not checked yet".
+			if _, err := d.Service.CheckNow(ctx, s.Name); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("demo: checking %s: %w", s.Name, err)
+			}
 		}
 	}
 	return d, nil
