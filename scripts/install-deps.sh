@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev wayland-protocols libxkbcommon-dev)
 test_pkgs=(xvfb xdotool x11-utils imagemagick gnome-keyring libsecret-tools dbus desktop-file-utils appstream bc procps)
-package_pkgs=(rpm lintian wixl msitools mingw-w64 file xz-utils)
+package_pkgs=(rpm lintian wixl msitools mingw-w64 file xz-utils binutils desktop-file-utils appstream osslsigncode openssl)
 
 want=()
 for group in "$@"; do

@@ -20,3 +20,6 @@ echo "== go test -race (private D-Bus session with gnome-keyring; Xvfb for the r
 # these; here they must run.
 export CLOUDMOO_REQUIRE_XVFB=1
 scripts/with-secret-service.sh go test -race -tags "$tags" -count=1 -timeout 20m ./...
+
+echo "== packages: .tar.xz, .deb, .rpm, .exe, .msi built and inspected; desktop entry and metainfo validated"
+make --no-print-directory test-packages
