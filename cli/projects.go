@@ -13,52 +13,60 @@ import (
 )
 
 func runAdd(ctx context.Context, env Env, args []string) int {
-	fs := flag.NewFlagSet("add", flag.ContinueOnError)
-	noCheck := fs.Bool("no-check", false, "save without checking the token against the API")
-	pos, code, ok := flags(env, fs, "add [--no-check] NAME   (token on standard input, or asked for on a terminal)", args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		return fail(env, fmt.Errorf("add takes one project name (quote names with spaces); got %d arguments", len(pos)))
-	}
-	tok, err := readToken(env, fmt.Sprintf("Hetzner API token for %q: ", pos[0]))
-	if err != nil {
-		return fail(env, err)
-	}
-	return withService(ctx, env, func(svc service.Service) int {
-		st, err := svc.Add(ctx, service.AddRequest{Name: pos[0], Token: tok, SkipCheck: *noCheck})
-		if err != nil {
-			return fail(env, err)
-		}
-		fmt.Fprintf(env.Stdout, "Saved %q (token %s, permission %s) in the keychain.\n", st.Name, st.TokenMask, st.Permission.Label())
-		if st.Permission == project.PermissionReadWrite {
-			fmt.Fprintln(env.Stdout, "This token can change your infrastructure. Monitoring needs only Read: consider a Read token (Console → Security → API Tokens).")
-		}
-		return ExitOK
+	return runTokenCommand(ctx, env, args, tokenCommand{
+		name:   "add",
+		usage:  "add [--no-check] NAME   (token on standard input, or asked for on a terminal)",
+		prompt: "Hetzner API token for %q: ",
+		save: func(svc service.Service, name, tok string, skip bool) (service.ProjectState, error) {
+			return svc.Add(ctx, service.AddRequest{Name: name, Token: tok, SkipCheck: skip})
+		},
+		done: "Saved %q (token %s, permission %s) in the keychain.\n",
 	})
 }
 
 func runReplace(ctx context.Context, env Env, args []string) int {
-	fs := flag.NewFlagSet("replace", flag.ContinueOnError)
+	return runTokenCommand(ctx, env, args, tokenCommand{
+		name:   "replace",
+		usage:  "replace [--no-check] NAME   (new token on standard input, or asked for on a terminal)",
+		prompt: "New Hetzner API token for %q: ",
+		save: func(svc service.Service, name, tok string, skip bool) (service.ProjectState, error) {
+			return svc.ReplaceToken(ctx, service.ReplaceRequest{ID: name, Token: tok, SkipCheck: skip})
+		},
+		done: "Replaced the token of %q (now %s, permission %s).\n",
+	})
+}
+
+// tokenCommand is a subcommand that takes a project name and reads a
+// token: add and replace.
+type tokenCommand struct {
+	name, usage, prompt string
+	save                func(svc service.Service, name, tok string, skipCheck bool) (service.ProjectState, error)
+	done                string // format: name, masked token, permission
+}
+
+func runTokenCommand(ctx context.Context, env Env, args []string, c tokenCommand) int {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	noCheck := fs.Bool("no-check", false, "save without checking the token against the API")
-	pos, code, ok := flags(env, fs, "replace [--no-check] NAME   (new token on standard input)", args)
+	pos, code, ok := flags(env, fs, c.usage, args)
 	if !ok {
 		return code
 	}
 	if len(pos) != 1 {
-		return fail(env, fmt.Errorf("replace takes one project name; got %d arguments", len(pos)))
+		return fail(env, fmt.Errorf("%s takes one project name (quote names with spaces); got %d arguments", c.name, len(pos)))
 	}
-	tok, err := readToken(env, fmt.Sprintf("New Hetzner API token for %q: ", pos[0]))
+	tok, err := readToken(env, fmt.Sprintf(c.prompt, pos[0]))
 	if err != nil {
 		return fail(env, err)
 	}
 	return withService(ctx, env, func(svc service.Service) int {
-		st, err := svc.ReplaceToken(ctx, service.ReplaceRequest{ID: pos[0], Token: tok, SkipCheck: *noCheck})
+		st, err := c.save(svc, pos[0], tok, *noCheck)
 		if err != nil {
 			return fail(env, err)
 		}
-		fmt.Fprintf(env.Stdout, "Replaced the token of %q (now %s, permission %s).\n", st.Name, st.TokenMask, st.Permission.Label())
+		fmt.Fprintf(env.Stdout, c.done, st.Name, st.TokenMask, st.Permission.Label())
+		if st.Permission == project.PermissionReadWrite {
+			fmt.Fprintln(env.Stdout, "This token can change your infrastructure. Monitoring needs only Read: consider a Read token (Console → Security → API Tokens).")
+		}
 		return ExitOK
 	})
 }
