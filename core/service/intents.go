@@ -50,7 +50,7 @@ func (l *Local) Add(ctx context.Context, req AddRequest) (ProjectState, error) {
 		return ProjectState{}, nameErr // before spending requests on the check
 	}
 	if holder, ok := l.holderOf(ctx, tok); ok {
-		return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; one token reaches one project, so there is nothing to add", ErrDuplicateToken, holder)
+		return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; one token reaches one project, so there is nothing to add", ErrDuplicateToken, holder.Name)
 	}
 	perm := req.Permission
 	if perm == "" {
@@ -94,9 +94,9 @@ func (l *Local) Add(ctx context.Context, req AddRequest) (ProjectState, error) {
 	return l.state(p.ID)
 }
 
-// holderOf returns the name of the project that stores tok. Only projects
+// holderOf returns the project that stores tok. Only projects
 // whose stored mask matches are read from the keychain.
-func (l *Local) holderOf(ctx context.Context, tok token.Token) (string, bool) {
+func (l *Local) holderOf(ctx context.Context, tok token.Token) (project.Project, bool) {
 	l.mu.Lock()
 	var candidates []project.Project
 	for _, p := range l.file.Projects {
@@ -107,10 +107,10 @@ func (l *Local) holderOf(ctx context.Context, tok token.Token) (string, bool) {
 	l.mu.Unlock()
 	for _, p := range candidates {
 		if secret, err := l.keys.Get(ctx, p.ID); err == nil && secret == tok.Value() {
-			return p.Name, true
+			return p, true
 		}
 	}
-	return "", false
+	return project.Project{}, false
 }
 
 // countOwn notes requests made outside a check (the probe) so the budget
@@ -165,8 +165,8 @@ func (l *Local) ReplaceToken(ctx context.Context, req ReplaceRequest) (ProjectSt
 		return ProjectState{}, err
 	}
 	if holder, ok := l.holderOf(ctx, tok); ok {
-		if holderID, _ := l.resolve(holder); holderID != id {
-			return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; a token reaches one project only", ErrDuplicateToken, holder)
+		if holder.ID != id {
+			return ProjectState{}, fmt.Errorf("%w: this token is already saved as project %q; a token reaches one project only", ErrDuplicateToken, holder.Name)
 		}
 	}
 	perm := req.Permission
