@@ -159,7 +159,7 @@ func (d *projectDetail) show(st service.ProjectState, now time.Time, lowPercent 
 	d.lpHint.Hidden = st.Permission != project.PermissionReadWrite
 	d.lpHint.Refresh()
 	if st.Servers != nil {
-		setText(d.servers, fmt.Sprintf("Servers visible to this token: %s. If that is not what this project has, the token belongs to another project: use Replace token.", groupDigits(*st.Servers)))
+		setText(d.servers, fmt.Sprintf("Servers visible to this token: %s. If that is not what this project has, the token belongs to another project: use Replace token.", ratelimit.FormatCount(*st.Servers)))
 	} else {
 		setText(d.servers, "Servers visible to this token: not known until a check succeeds.")
 	}
@@ -206,11 +206,11 @@ func (d *projectDetail) tick(now time.Time) {
 		return
 	}
 	rl := *st.RateLimit
-	d.barText = fmt.Sprintf("%s of %s left", groupDigits(proj.Remaining), groupDigits(rl.Limit))
+	d.barText = fmt.Sprintf("%s of %s left", ratelimit.FormatCount(proj.Remaining), ratelimit.FormatCount(rl.Limit))
 	if proj.Projected {
 		d.barText = "~" + d.barText + " (projected)"
 		setText(d.projNote, fmt.Sprintf("Projected from Hetzner's answer %s, without a request: the budget refills by %s an hour. Other clients may have spent some since.",
-			formatAgo(rl.ObservedAt, now), groupDigits(rl.Limit)))
+			formatAgo(rl.ObservedAt, now), ratelimit.FormatCount(rl.Limit)))
 	} else {
 		setText(d.projNote, "As Hetzner reported it just now.")
 	}

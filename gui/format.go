@@ -15,33 +15,9 @@ import (
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
+	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
 )
-
-// groupSep separates thousands. A narrow no-break space (U+202F) is what
-// typography asks for, never splits a number across lines, and is in the
-// bundled Noto Sans, so it renders everywhere Fyne does.
-const groupSep = "\u202f"
-
-// groupDigits writes n with thousands grouped: 3541 → "3 541".
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(groupSep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // formatDuration writes d for a person: "12 s", "3 min 20 s", "2 h 5 min",
 // "3 d 4 h". Seconds are shown only while they matter (under 10 minutes).
@@ -97,7 +73,7 @@ func formatClock(t, now time.Time, loc *time.Location) string {
 // formatRate writes a requests-a-minute estimate: "~20/min", "~0.4/min".
 func formatRate(perMinute float64) string {
 	if perMinute >= 10 {
-		return "~" + groupDigits(int(math.Round(perMinute))) + "/min"
+		return "~" + ratelimit.FormatCount(int(math.Round(perMinute))) + "/min"
 	}
 	return "~" + strconv.FormatFloat(math.Round(perMinute*10)/10, 'f', -1, 64) + "/min"
 }

@@ -10,20 +10,6 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
 )
 
-func TestGroupDigits(t *testing.T) {
-	for _, tt := range []struct {
-		n    int
-		want string
-	}{
-		{0, "0"}, {999, "999"}, {1000, "1\u202f000"}, {3541, "3\u202f541"}, {7200, "7\u202f200"},
-		{1234567, "1\u202f234\u202f567"}, {-3600, "-3\u202f600"},
-	} {
-		if got := groupDigits(tt.n); got != tt.want {
-			t.Errorf("groupDigits(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestFormatDuration(t *testing.T) {
 	for _, tt := range []struct {
 		d    time.Duration

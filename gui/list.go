@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 )
 
@@ -122,7 +123,7 @@ func budgetShort(st service.ProjectState, now time.Time) string {
 	if proj.Projected {
 		prefix = "~"
 	}
-	return prefix + groupDigits(proj.Remaining) + " / " + groupDigits(st.RateLimit.Limit)
+	return prefix + ratelimit.FormatCount(proj.Remaining) + " / " + ratelimit.FormatCount(st.RateLimit.Limit)
 }
 
 // CreateRenderer implements fyne.Widget.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
+	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 )
 
 // settingsDialog edits the settings every front end shares.
@@ -114,7 +115,7 @@ func (d *settingsDialog) onChanged() {
 	}
 	d.rateText.SetText(fmt.Sprintf("%s %s a minute per project: %s an hour, %s %% of a 3%s600 budget. More is fresher, less leaves more for your other tools.",
 		strconv.FormatFloat(s.RequestsPerMinute, 'f', -1, 64), noun, strconv.FormatFloat(math.Round(perHour), 'f', -1, 64),
-		strconv.FormatFloat(math.Round(perHour/3600*1000)/10, 'f', -1, 64), groupSep))
+		strconv.FormatFloat(math.Round(perHour/3600*1000)/10, 'f', -1, 64), ratelimit.CountSeparator))
 	d.lowText.SetText(fmt.Sprintf("A project is \"low\" below %d %% of its limit; CloudMoo then checks it less often.", s.LowPercent))
 }
 

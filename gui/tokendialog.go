@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
+	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
 )
@@ -226,10 +227,10 @@ func (d *tokenDialog) showReport(rep service.TokenReport) {
 			text += " " + sentence(rep.PermissionMessage)
 		}
 		if rep.RateLimit != nil {
-			text += fmt.Sprintf(" %s of %s requests left this hour.", groupDigits(rep.RateLimit.Remaining), groupDigits(rep.RateLimit.Limit))
+			text += fmt.Sprintf(" %s of %s requests left this hour.", ratelimit.FormatCount(rep.RateLimit.Remaining), ratelimit.FormatCount(rep.RateLimit.Limit))
 		}
 		if rep.Servers != nil {
-			text += fmt.Sprintf(" It sees %s servers: is this the project you meant?", groupDigits(*rep.Servers))
+			text += fmt.Sprintf(" It sees %s servers: is this the project you meant?", ratelimit.FormatCount(*rep.Servers))
 		}
 		if rep.Permission == project.PermissionReadWrite {
 			text += "\n\n" + leastPrivilegeHint

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
+	"github.com/cloudmoo/cloudmoo-desktop/core/ratelimit"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
 )
 
@@ -119,9 +120,6 @@ const (
 	TitleNoProjects = "No projects yet — add one…"
 )
 
-// groupSep separates thousands, as in the window: a narrow no-break space.
-const groupSep = "\u202f"
-
 // BuildMenu turns a snapshot into the tray's icon state, tooltip and items,
 // with budgets projected to now (no request is made). Projects keep the
 // snapshot's order; times are shown in now's location.
@@ -203,9 +201,9 @@ func projectTitle(st service.ProjectState, now time.Time, keychainDown bool) str
 		}
 		b.WriteString(" — ")
 		if p, ok := st.Projected(now); ok {
-			b.WriteString(groupDigits(p.Remaining))
+			b.WriteString(ratelimit.FormatCount(p.Remaining))
 			b.WriteString("/")
-			b.WriteString(groupDigits(st.RateLimit.Limit))
+			b.WriteString(ratelimit.FormatCount(st.RateLimit.Limit))
 		} else {
 			b.WriteString("budget unknown")
 		}
@@ -297,22 +295,4 @@ func clock(t, now time.Time) string {
 		return t.Format("15:04")
 	}
 	return t.Format("Mon 15:04")
-}
-
-// groupDigits writes n with thousands grouped: 3541 → "3 541".
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(groupSep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

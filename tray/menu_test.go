@@ -212,11 +212,3 @@ func TestClockShowsWeekdayOnAnotherDay(t *testing.T) {
 		t.Fatalf("clock = %q", got)
 	}
 }
-
-func TestGroupDigits(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1\u202f000", 3600: "3\u202f600", 1234567: "1\u202f234\u202f567", -4200: "-4\u202f200"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
