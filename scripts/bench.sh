@@ -71,5 +71,6 @@ kill $hello $app 2>/dev/null || true; wait $hello $app 2>/dev/null || true
 rm -rf "$cfg"
 
 echo
-echo "== Agent idle with its tray up (private D-Bus session, stand-in StatusNotifierWatcher)"
-CLOUDMOO_BENCH=1 BENCH_SETTLE_SECONDS=$settle go test -tags "$tags" -count=1 -run '^TestAgentIdleCost$' -v ./cmd/cloudmoo-desktop/ 2>&1 | grep -E '^agent idle|FAIL|panic' || true
+echo "== Agent idle with its tray up (OS keychain on a throwaway Secret Service, stand-in StatusNotifierWatcher)"
+CLOUDMOO_BENCH=1 BENCH_SETTLE_SECONDS=$settle scripts/with-secret-service.sh \
+  go test -tags "$tags" -count=1 -run '^TestAgentIdleCost$' -v ./cmd/cloudmoo-desktop/ 2>&1 | grep -E 'idle with its tray|FAIL|panic' || true
