@@ -11,29 +11,23 @@ import (
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
-	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simenv"
 )
 
 // harness runs the command line in-process against the simulator, a config
 // directory of its own and an in-memory keychain.
 type harness struct {
-	t    *testing.T
-	sim  *hcloudsim.Server
-	dir  string
-	keys *keychain.Memory
-	out  bytes.Buffer // every stdout and stderr, for the leak check
+	*simenv.Env
+	t   *testing.T
+	out bytes.Buffer // every stdout and stderr, for the leak check
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	sim := hcloudsim.New(hcloudsim.Options{})
-	h := &harness{t: t, sim: sim, dir: t.TempDir(), keys: keychain.NewMemory()}
-	sim.Start()
-	t.Cleanup(sim.Close)
-	return h
+	return &harness{Env: simenv.New(t, hcloudsim.Options{}), t: t}
 }
 
 func (h *harness) env(stdin string, stdout, stderr *bytes.Buffer) Env {
@@ -42,11 +36,7 @@ func (h *harness) env(stdin string, stdout, stderr *bytes.Buffer) Env {
 		Stdout: stdout,
 		Stderr: stderr,
 		OpenService: func(context.Context) (service.Service, func(), error) {
-			return service.NewLocal(service.Options{
-				Store:    project.NewStore(h.dir),
-				Keychain: h.keys,
-				API:      hetzner.Config{Endpoint: h.sim.URL(), Retries: -1},
-			}), func() {}, nil
+			return service.NewLocal(service.Options{Store: h.Store(), Keychain: h.Keys, API: h.API()}), func() {}, nil
 		},
 		Version: "1.2.3-test",
 	}
@@ -66,7 +56,7 @@ func (h *harness) run(stdin string, args ...string) (int, string, string) {
 
 func (h *harness) project(name string, limit int, perm hcloudsim.Permission) string {
 	tok := hcloudsim.TokenFor(name)
-	h.sim.AddProject(name, limit).AddToken(tok, perm)
+	h.Sim.AddProject(name, limit).AddToken(tok, perm)
 	return tok
 }
 
@@ -124,15 +114,15 @@ func TestAddListRenameRemove(t *testing.T) {
 			if code != st.code || !strings.Contains(out, st.outHas) || !strings.Contains(errOut, st.errHas) {
 				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, st.code, out, errOut)
 			}
-			f, err := project.NewStore(h.dir).Load()
+			f, err := project.NewStore(h.Dir).Load()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(f.Projects) != st.records {
 				t.Fatalf("%d projects stored, want %d", len(f.Projects), st.records)
 			}
-			if h.keys.Len() != st.records {
-				t.Fatalf("%d keychain entries, want %d", h.keys.Len(), st.records)
+			if h.Keys.Len() != st.records {
+				t.Fatalf("%d keychain entries, want %d", h.Keys.Len(), st.records)
 			}
 		})
 	}
@@ -175,9 +165,9 @@ func TestCheckContract(t *testing.T) {
 	}{
 		{"all ok", nil, []string{"check", "--json"}, "", 0,
 			map[string]string{"prod": "ok", "busy": "ok", "old": "ok"}, map[string]string{"prod": "read", "busy": "read_write"}},
-		{"rate limited", func() { h.sim.AddProject("busy", 3600).SetRemaining(0) }, []string{"check", "--json", "busy", "prod"}, "", 3,
+		{"rate limited", func() { h.Sim.AddProject("busy", 3600).SetRemaining(0) }, []string{"check", "--json", "busy", "prod"}, "", 3,
 			map[string]string{"prod": "ok", "busy": "rate_limited"}, nil},
-		{"invalid wins", func() { h.sim.RevokeToken(revTok) }, []string{"check", "--json"}, "", 2,
+		{"invalid wins", func() { h.Sim.RevokeToken(revTok) }, []string{"check", "--json"}, "", 2,
 			map[string]string{"prod": "ok", "busy": "rate_limited", "old": "invalid_token"}, nil},
 		{"token-stdin read&write", nil, []string{"check", "--token-stdin", "--json"}, emptyTok + "\n", 3, nil, nil},
 		{"token-stdin read", nil, []string{"check", "--json", "--token-stdin"}, okTok, 0, nil, nil},
@@ -233,12 +223,12 @@ func TestCheckContract(t *testing.T) {
 	if !strings.Contains(out, `"permission":"unknown"`) || !strings.Contains(out, `"status":"rate_limited"`) {
 		t.Errorf("token-stdin on an empty bucket: %s", out)
 	}
-	h.sim.AddProject("busy", 3600).SetRemaining(3600)
+	h.Sim.AddProject("busy", 3600).SetRemaining(3600)
 	_, out, _ = h.run(emptyTok, "check", "--token-stdin", "--json")
 	if !strings.Contains(out, `"permission":"read_write"`) || !strings.Contains(out, `"status":"ok"`) {
 		t.Errorf("token-stdin read&write: %s", out)
 	}
-	if n := len(h.sim.Mutations()); n != 0 {
+	if n := len(h.Sim.Mutations()); n != 0 {
 		t.Errorf("checks changed %d things in the project", n)
 	}
 	assertNoTokenAnywhere(t, h, okTok, emptyTok, revTok)
@@ -247,7 +237,7 @@ func TestCheckContract(t *testing.T) {
 func TestCorruptConfigLosesNothing(t *testing.T) {
 	h := newHarness(t)
 	bad := []byte(`{"version":1,"projects":[{"id":"p_1","name":"prod"`)
-	path := filepath.Join(h.dir, project.FileName)
+	path := filepath.Join(h.Dir, project.FileName)
 	if err := os.WriteFile(path, bad, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +252,7 @@ func TestCorruptConfigLosesNothing(t *testing.T) {
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, bad) {
 		t.Fatal("the corrupt file was changed")
 	}
-	if h.keys.Len() != 0 {
+	if h.Keys.Len() != 0 {
 		t.Fatal("a token reached the keychain although nothing could be saved")
 	}
 }
@@ -270,20 +260,20 @@ func TestCorruptConfigLosesNothing(t *testing.T) {
 func TestKeychainUnavailable(t *testing.T) {
 	h := newHarness(t)
 	tok := h.project("prod", 3600, hcloudsim.Read)
-	h.keys.Fail(keychain.ErrUnavailable)
+	h.Keys.Fail(keychain.ErrUnavailable)
 	code, _, errOut := h.run(tok, "add", "prod")
 	if code != 1 || !strings.Contains(strings.ToLower(errOut), "secret service") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	f, _ := project.NewStore(h.dir).Load()
+	f, _ := project.NewStore(h.Dir).Load()
 	if len(f.Projects) != 0 {
 		t.Fatal("project saved without its token")
 	}
-	h.keys.Fail(nil)
+	h.Keys.Fail(nil)
 	if code, _, errOut := h.run(tok, "add", "prod"); code != 0 {
 		t.Fatalf("after the keychain came back: %s", errOut)
 	}
-	h.keys.Fail(keychain.ErrLocked)
+	h.Keys.Fail(keychain.ErrLocked)
 	code, out, _ := h.run("", "check", "--json")
 	if code != 1 || !strings.Contains(out, `"status":"keychain_error"`) {
 		t.Fatalf("check with a locked keychain: exit %d %s", code, out)
@@ -303,7 +293,7 @@ func assertNoTokenAnywhere(t *testing.T, h *harness, tokens ...string) {
 	t.Helper()
 	var haystack bytes.Buffer
 	haystack.Write(h.out.Bytes())
-	_ = filepath.Walk(h.dir, func(path string, info os.FileInfo, err error) error {
+	_ = filepath.Walk(h.Dir, func(path string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
 			b, _ := os.ReadFile(path)
 			haystack.Write(b)

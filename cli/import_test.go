@@ -53,13 +53,13 @@ func contexts(active string, pairs ...string) string {
 // keychainTokens maps each stored project's name to its keychain token.
 func keychainTokens(t *testing.T, h *harness) map[string]string {
 	t.Helper()
-	f, err := project.NewStore(h.dir).Load()
+	f, err := project.NewStore(h.Dir).Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
 	for _, p := range f.Projects {
-		tok, err := h.keys.Get(context.Background(), p.ID)
+		tok, err := h.Keys.Get(context.Background(), p.ID)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
@@ -73,7 +73,7 @@ func TestImportHcloud(t *testing.T) {
 	prod := h.project("prod", 3600, hcloudsim.Read)
 	staging := h.project("staging", 7200, hcloudsim.ReadWrite)
 	old := h.project("old", 3600, hcloudsim.Read)
-	h.sim.RevokeToken(old)
+	h.Sim.RevokeToken(old)
 	path, unchanged := hcloudConfig(t, contexts("prod", "prod", prod, "staging", staging, "broken", "abc def"))
 
 	code, out, errOut := h.run("", "import-hcloud", "--config", path)
@@ -170,7 +170,7 @@ func TestImportHcloudErrors(t *testing.T) {
 			}
 		})
 	}
-	if h.keys.Len() != 0 {
+	if h.Keys.Len() != 0 {
 		t.Fatal("a failed import stored a token")
 	}
 	code, _, errOut := h.run("", "--help")

@@ -17,7 +17,7 @@ func benchFixture(b *testing.B) *fixture {
 	for i := range 20 {
 		name := "bench-" + string(rune('a'+i))
 		tok := hcloudsim.TokenFor(name)
-		f.sim.AddProject(name, 3600).AddToken(tok, hcloudsim.Read)
+		f.Sim.AddProject(name, 3600).AddToken(tok, hcloudsim.Read)
 		if _, err := f.client.Add(ctx, service.AddRequest{Name: name, Token: tok, SkipCheck: true, Permission: project.PermissionRead}); err != nil {
 			b.Fatal(err)
 		}

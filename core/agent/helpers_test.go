@@ -14,19 +14,15 @@ import (
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
-	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
-	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
-	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simenv"
 )
 
 // fixture is a real agent on a socket in a temporary config directory: a
 // service.Local over the simulated API and an in-memory keychain, a
 // Server, and a Client whose replies are recorded.
 type fixture struct {
-	sim    *hcloudsim.Server
-	keys   *keychain.Memory
-	dir    string
+	*simenv.Env
 	svc    *service.Local
 	srv    *Server
 	sock   string
@@ -39,16 +35,14 @@ type fixture struct {
 // newFixture starts an agent; tune adjusts the server before it serves.
 func newFixture(t testing.TB, opts ServerOptions, tune ...func(*Server)) *fixture {
 	t.Helper()
-	f := &fixture{sim: hcloudsim.New(hcloudsim.Options{}), keys: keychain.NewMemory(), dir: t.TempDir(), served: make(chan error, 1)}
-	f.sim.Start()
-	t.Cleanup(f.sim.Close)
+	f := &fixture{Env: simenv.New(t, hcloudsim.Options{}), served: make(chan error, 1)}
 	f.svc = service.NewLocal(service.Options{
-		Store:       project.NewStore(f.dir),
-		Keychain:    f.keys,
-		API:         hetzner.Config{Endpoint: f.sim.URL(), Retries: -1},
+		Store:       f.Store(),
+		Keychain:    f.Keys,
+		API:         f.API(),
 		ReloadEvery: 50 * time.Millisecond,
 	})
-	f.sock = SocketPath(f.dir)
+	f.sock = SocketPath(f.Dir)
 	opts.SocketPath = f.sock
 	if opts.Version == "" {
 		opts.Version = "test"
@@ -102,7 +96,7 @@ func (f *fixture) dial(t testing.TB) (*Client, *recorder) {
 // token registers a project with the simulated API and returns its token.
 func (f *fixture) token(name string, perm hcloudsim.Permission) string {
 	tok := hcloudsim.TokenFor(name)
-	f.sim.AddProject(name, 3600).AddToken(tok, perm)
+	f.Sim.AddProject(name, 3600).AddToken(tok, perm)
 	return tok
 }
 

@@ -19,7 +19,7 @@ func TestTokensNeverComeBack(t *testing.T) {
 	c := f.client
 	tokA, tokB, tokC := f.token("a", hcloudsim.Read), f.token("b", hcloudsim.ReadWrite), f.token("c", hcloudsim.ReadWrite)
 	revoked := f.token("revoked", hcloudsim.Read)
-	f.sim.RevokeToken(revoked)
+	f.Sim.RevokeToken(revoked)
 	secrets := []string{tokA, tokB, tokC, revoked}
 
 	events, err := c.SubscribeAs(ctx, true)

@@ -91,7 +91,7 @@ func TestIntentsThroughTheClient(t *testing.T) {
 	if err != nil || st.Permission != project.PermissionRead || st.Status != hetzner.StatusOK {
 		t.Fatalf("add: %+v, %v", st, err)
 	}
-	if got, _ := f.keys.Get(ctx, st.ID); got != readTok {
+	if got, _ := f.Keys.Get(ctx, st.ID); got != readTok {
 		t.Fatal("the token did not reach the keychain")
 	}
 	if st, err = c.Rename(ctx, "prod", "production"); err != nil || st.Name != "production" {
@@ -121,7 +121,7 @@ func TestIntentsThroughTheClient(t *testing.T) {
 	if err := c.Remove(ctx, st.ID); err != nil {
 		t.Fatal(err)
 	}
-	if f.keys.Len() != 0 {
+	if f.Keys.Len() != 0 {
 		t.Fatal("remove left the keychain entry")
 	}
 	if err := c.Show(ctx, ""); err != nil {
@@ -137,7 +137,7 @@ func TestErrorsKeepTheirKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	revoked := f.token("revoked", hcloudsim.Read)
-	f.sim.RevokeToken(revoked)
+	f.Sim.RevokeToken(revoked)
 	tests := []struct {
 		name string
 		call func() error

@@ -13,36 +13,22 @@ import (
 	"time"
 
 	"github.com/cloudmoo/cloudmoo-desktop/core/hcloudsim"
-	"github.com/cloudmoo/cloudmoo-desktop/core/hetzner"
 	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/service"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simenv"
 )
 
 type fixture struct {
-	sim  *hcloudsim.Server
-	keys *keychain.Memory
-	svc  *service.Local
+	*simenv.Env
+	svc *service.Local
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{sim: hcloudsim.New(hcloudsim.Options{}), keys: keychain.NewMemory()}
-	f.sim.Start()
-	t.Cleanup(f.sim.Close)
-	f.svc = service.NewLocal(service.Options{
-		Store:    project.NewStore(t.TempDir()),
-		Keychain: f.keys,
-		API:      hetzner.Config{Endpoint: f.sim.URL(), Retries: -1},
-	})
+	f := &fixture{Env: simenv.New(t, hcloudsim.Options{})}
+	f.svc = service.NewLocal(service.Options{Store: f.Store(), Keychain: f.Keys, API: f.API()})
 	return f
-}
-
-// token registers a token for a simulated project named seed.
-func (f *fixture) token(seed string, perm hcloudsim.Permission) string {
-	tok := hcloudsim.TokenFor(seed)
-	f.sim.AddProject(seed, 3600).AddToken(tok, perm)
-	return tok
 }
 
 // stored maps each keychain token to its project's name.
@@ -54,14 +40,14 @@ func (f *fixture) stored(t *testing.T) map[string]string {
 	}
 	out := map[string]string{}
 	for _, p := range snap.Projects {
-		secret, err := f.keys.Get(context.Background(), p.ID)
+		secret, err := f.Keys.Get(context.Background(), p.ID)
 		if err != nil {
 			t.Fatalf("project %s has no keychain entry: %v", p.Name, err)
 		}
 		out[secret] = p.Name
 	}
-	if len(out) != f.keys.Len() {
-		t.Fatalf("%d keychain entries for %d projects", f.keys.Len(), len(out))
+	if len(out) != f.Keys.Len() {
+		t.Fatalf("%d keychain entries for %d projects", f.Keys.Len(), len(out))
 	}
 	return out
 }
@@ -102,16 +88,16 @@ func assertUnchanged(t *testing.T, path string, data []byte, mtime time.Time) {
 func TestImport(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	prod := f.token("prod", hcloudsim.Read)
-	staging := f.token("staging", hcloudsim.ReadWrite)
-	busy := f.token("busy", hcloudsim.Read)
-	f.sim.AddProject("busy", 3600).SetRemaining(0)
-	old := f.token("old", hcloudsim.Read)
-	f.sim.RevokeToken(old)
-	dev := f.token("dev", hcloudsim.Read)
-	same := f.token("same", hcloudsim.Read)
-	taken := f.token("taken", hcloudsim.Read)
-	other := f.token("other", hcloudsim.Read)
+	prod := f.Token("prod", hcloudsim.Read)
+	staging := f.Token("staging", hcloudsim.ReadWrite)
+	busy := f.Token("busy", hcloudsim.Read)
+	f.Sim.AddProject("busy", 3600).SetRemaining(0)
+	old := f.Token("old", hcloudsim.Read)
+	f.Sim.RevokeToken(old)
+	dev := f.Token("dev", hcloudsim.Read)
+	same := f.Token("same", hcloudsim.Read)
+	taken := f.Token("taken", hcloudsim.Read)
+	other := f.Token("other", hcloudsim.Read)
 	// Already in CloudMoo: dev under another name, same under its own
 	// name, and a different project called "Taken".
 	for name, tok := range map[string]string{"development": dev, "same": same, "Taken": other} {
@@ -213,8 +199,8 @@ func TestImport(t *testing.T) {
 
 func TestImportOffline(t *testing.T) {
 	f := newFixture(t)
-	a, b := f.token("a", hcloudsim.Read), f.token("b", hcloudsim.ReadWrite)
-	f.sim.SetFault(hcloudsim.Fault{Kind: hcloudsim.DropConnection})
+	a, b := f.Token("a", hcloudsim.Read), f.Token("b", hcloudsim.ReadWrite)
+	f.Sim.SetFault(hcloudsim.Fault{Kind: hcloudsim.DropConnection})
 	path, data, mtime := writeCLI(t, "", "a", a, "b", b)
 	cfg, err := Load(path)
 	if err != nil {
@@ -259,11 +245,11 @@ func TestImportConflicts(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
 			for i, name := range []string{"Prod", "prod (hcloud)", "prod (hcloud 2)"} {
-				if _, err := f.svc.Add(ctx, service.AddRequest{Name: name, Token: f.token(fmt.Sprint("existing", i), hcloudsim.Read)}); err != nil {
+				if _, err := f.svc.Add(ctx, service.AddRequest{Name: name, Token: f.Token(fmt.Sprint("existing", i), hcloudsim.Read)}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			tok := f.token("new", hcloudsim.Read)
+			tok := f.Token("new", hcloudsim.Read)
 			path, _, _ := writeCLI(t, "", "prod", tok)
 			cfg, _ := Load(path)
 			asked := 0
@@ -294,8 +280,8 @@ func TestImportMaskCollision(t *testing.T) {
 		f := newFixture(t)
 		ctx := context.Background()
 		stored, twin := mk("b"), mk("c")
-		f.sim.AddProject("one", 3600).AddToken(stored, hcloudsim.Read)
-		f.sim.AddProject("two", 3600).AddToken(twin, hcloudsim.Read)
+		f.Sim.AddProject("one", 3600).AddToken(stored, hcloudsim.Read)
+		f.Sim.AddProject("two", 3600).AddToken(twin, hcloudsim.Read)
 		if _, err := f.svc.Add(ctx, service.AddRequest{Name: "prod", Token: stored}); err != nil {
 			t.Fatal(err)
 		}
@@ -320,11 +306,11 @@ func TestImportMaskCollision(t *testing.T) {
 
 func TestImportStopsWhenKeychainUnavailable(t *testing.T) {
 	f := newFixture(t)
-	a, b := f.token("a", hcloudsim.Read), f.token("b", hcloudsim.Read)
+	a, b := f.Token("a", hcloudsim.Read), f.Token("b", hcloudsim.Read)
 	path, _, _ := writeCLI(t, "", "a", a, "bad", "x", "b", b)
 	cfg, _ := Load(path)
-	f.keys.Fail(keychain.ErrUnavailable)
-	f.sim.ResetLog()
+	f.Keys.Fail(keychain.ErrUnavailable)
+	f.Sim.ResetLog()
 	results, err := Import(context.Background(), f.svc, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -332,21 +318,21 @@ func TestImportStopsWhenKeychainUnavailable(t *testing.T) {
 	if results[0].Outcome != OutcomeError || results[1].Outcome != OutcomeSkipped || results[2].Outcome != OutcomeError {
 		t.Fatalf("%+v", results)
 	}
-	if !strings.Contains(results[2].Message, "not imported") || len(f.sim.Requests()) > 2 {
-		t.Errorf("after the keychain failed, b was still tried (%d requests): %s", len(f.sim.Requests()), results[2].Message)
+	if !strings.Contains(results[2].Message, "not imported") || len(f.Sim.Requests()) > 2 {
+		t.Errorf("after the keychain failed, b was still tried (%d requests): %s", len(f.Sim.Requests()), results[2].Message)
 	}
 }
 
 func TestImportChoose(t *testing.T) {
 	f := newFixture(t)
-	a := f.token("a", hcloudsim.Read)
+	a := f.Token("a", hcloudsim.Read)
 	path, _, _ := writeCLI(t, "", "a", a, "b", "short")
 	cfg, _ := Load(path)
 	if _, err := Import(context.Background(), f.svc, cfg, Options{Contexts: []string{"a", "zz", "A"}}); !errors.Is(err, ErrUnknownContext) ||
 		!strings.Contains(err.Error(), `"A", "zz"`) || !strings.Contains(err.Error(), `it has "a", "b"`) {
 		t.Fatalf("unknown names: %v", err)
 	}
-	if f.keys.Len() != 0 {
+	if f.Keys.Len() != 0 {
 		t.Fatal("an unknown name must stop the import before anything is stored")
 	}
 	if _, err := Import(context.Background(), f.svc, &Config{Path: "/x/cli.toml"}, Options{}); !errors.Is(err, ErrNoContexts) || !strings.Contains(err.Error(), "hcloud context create") {

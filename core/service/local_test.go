@@ -14,20 +14,17 @@ import (
 	"github.com/cloudmoo/cloudmoo-desktop/core/keychain"
 	"github.com/cloudmoo/cloudmoo-desktop/core/project"
 	"github.com/cloudmoo/cloudmoo-desktop/core/token"
+	"github.com/cloudmoo/cloudmoo-desktop/internal/simenv"
 )
 
 type fixture struct {
-	sim  *hcloudsim.Server
-	keys *keychain.Memory
-	dir  string
-	svc  *Local
+	*simenv.Env
+	svc *Local
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{sim: hcloudsim.New(hcloudsim.Options{}), keys: keychain.NewMemory(), dir: t.TempDir()}
-	f.sim.Start()
-	t.Cleanup(f.sim.Close)
+	f := &fixture{Env: simenv.New(t, hcloudsim.Options{})}
 	f.svc = f.open()
 	return f
 }
@@ -35,24 +32,18 @@ func newFixture(t *testing.T) *fixture {
 // open returns another service over the same files, like a second process.
 func (f *fixture) open() *Local {
 	return NewLocal(Options{
-		Store:       project.NewStore(f.dir),
-		Keychain:    f.keys,
-		API:         hetzner.Config{Endpoint: f.sim.URL(), Retries: -1},
+		Store:       f.Store(),
+		Keychain:    f.Keys,
+		API:         f.API(),
 		ReloadEvery: 10 * time.Millisecond,
 	})
-}
-
-func (f *fixture) token(name string, perm hcloudsim.Permission) string {
-	tok := hcloudsim.TokenFor(name)
-	f.sim.AddProject(name, 3600).AddToken(tok, perm)
-	return tok
 }
 
 func TestAddRenameReplaceRemove(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	readTok := f.token("prod", hcloudsim.Read)
-	rwTok := f.token("other", hcloudsim.ReadWrite)
+	readTok := f.Token("prod", hcloudsim.Read)
+	rwTok := f.Token("other", hcloudsim.ReadWrite)
 
 	st, err := f.svc.Add(ctx, AddRequest{Name: " prod ", Token: readTok})
 	if err != nil {
@@ -61,7 +52,7 @@ func TestAddRenameReplaceRemove(t *testing.T) {
 	if st.Name != "prod" || st.Permission != project.PermissionRead || st.Status != hetzner.StatusOK || st.RateLimit == nil || st.Servers == nil {
 		t.Fatalf("added state %+v", st)
 	}
-	if got, _ := f.keys.Get(ctx, st.ID); got != readTok {
+	if got, _ := f.Keys.Get(ctx, st.ID); got != readTok {
 		t.Fatal("token not in the keychain under the project ID")
 	}
 	if st.TokenMask != token.Mask(readTok) {
@@ -71,7 +62,7 @@ func TestAddRenameReplaceRemove(t *testing.T) {
 	if _, err := f.svc.Rename(ctx, "PROD", "production"); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := f.keys.Get(ctx, st.ID); got != readTok {
+	if got, _ := f.Keys.Get(ctx, st.ID); got != readTok {
 		t.Fatal("rename lost the keychain entry")
 	}
 
@@ -82,14 +73,14 @@ func TestAddRenameReplaceRemove(t *testing.T) {
 	if st2.ID != st.ID || st2.Permission != project.PermissionReadWrite || st2.TokenMask != token.Mask(rwTok) {
 		t.Fatalf("after replace %+v", st2)
 	}
-	if got, _ := f.keys.Get(ctx, st.ID); got != rwTok {
+	if got, _ := f.Keys.Get(ctx, st.ID); got != rwTok {
 		t.Fatal("replace did not overwrite the keychain entry")
 	}
 
 	if err := f.svc.Remove(ctx, st.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.keys.Get(ctx, st.ID); !errors.Is(err, keychain.ErrNotFound) {
+	if _, err := f.Keys.Get(ctx, st.ID); !errors.Is(err, keychain.ErrNotFound) {
 		t.Fatalf("keychain entry survived removal: %v", err)
 	}
 	snap, _ := f.svc.Snapshot(ctx)
@@ -109,45 +100,45 @@ func TestFailuresLeaveStoreAndKeychainConsistent(t *testing.T) {
 		keyHolder string
 	}{
 		{"keychain down on add: nothing stored", func(f *fixture) error {
-			f.keys.Fail(keychain.ErrUnavailable)
-			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.token("a", hcloudsim.Read)})
-			f.keys.Fail(nil)
+			f.Keys.Fail(keychain.ErrUnavailable)
+			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.Token("a", hcloudsim.Read)})
+			f.Keys.Fail(nil)
 			return err
 		}, keychain.ErrUnavailable, 0, 0, ""},
 		{"config unusable on add: keychain entry rolled back", func(f *fixture) error {
 			if err := os.WriteFile(f.svc.store.Path(), []byte("garbage"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.token("a", hcloudsim.Read), SkipCheck: true})
+			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.Token("a", hcloudsim.Read), SkipCheck: true})
 			return err
 		}, ErrReadOnly, -1, 0, ""},
 		{"revoked token is not saved", func(f *fixture) error {
-			tok := f.token("a", hcloudsim.Read)
-			f.sim.RevokeToken(tok)
+			tok := f.Token("a", hcloudsim.Read)
+			f.Sim.RevokeToken(tok)
 			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: tok})
 			return err
 		}, ErrTokenRejected, 0, 0, ""},
 		{"offline is not verified, nothing saved", func(f *fixture) error {
-			tok := f.token("a", hcloudsim.Read)
-			f.sim.Close()
+			tok := f.Token("a", hcloudsim.Read)
+			f.Sim.Close()
 			_, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: tok})
 			return err
 		}, ErrNotVerified, 0, 0, ""},
 		{"keychain down on remove: project gone, entry reported", func(f *fixture) error {
-			if _, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.token("a", hcloudsim.Read)}); err != nil {
+			if _, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.Token("a", hcloudsim.Read)}); err != nil {
 				t.Fatal(err)
 			}
-			f.keys.Fail(keychain.ErrLocked)
+			f.Keys.Fail(keychain.ErrLocked)
 			err := f.svc.Remove(ctx, "a")
-			f.keys.Fail(nil)
+			f.Keys.Fail(nil)
 			return err
 		}, ErrKeychainCleanup, 0, 1, ""},
 		{"entry deleted behind our back: remove still works", func(f *fixture) error {
-			st, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.token("a", hcloudsim.Read)})
+			st, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.Token("a", hcloudsim.Read)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			_ = f.keys.Delete(ctx, st.ID)
+			_ = f.Keys.Delete(ctx, st.ID)
 			return f.svc.Remove(ctx, "a")
 		}, nil, 0, 0, ""},
 		{"malformed token changes nothing", func(f *fixture) error {
@@ -155,12 +146,12 @@ func TestFailuresLeaveStoreAndKeychainConsistent(t *testing.T) {
 			return err
 		}, token.ErrMalformed, 0, 0, ""},
 		{"duplicate name is refused before any request", func(f *fixture) error {
-			if _, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.token("a", hcloudsim.Read)}); err != nil {
+			if _, err := f.svc.Add(ctx, AddRequest{Name: "a", Token: f.Token("a", hcloudsim.Read)}); err != nil {
 				t.Fatal(err)
 			}
-			f.sim.ResetLog()
-			_, err := f.svc.Add(ctx, AddRequest{Name: "A", Token: f.token("b", hcloudsim.Read)})
-			if n := len(f.sim.Requests()); n != 0 {
+			f.Sim.ResetLog()
+			_, err := f.svc.Add(ctx, AddRequest{Name: "A", Token: f.Token("b", hcloudsim.Read)})
+			if n := len(f.Sim.Requests()); n != 0 {
 				t.Errorf("%d requests spent on a duplicate name", n)
 			}
 			return err
@@ -177,13 +168,13 @@ func TestFailuresLeaveStoreAndKeychainConsistent(t *testing.T) {
 				t.Fatal("error text contains the token")
 			}
 			if tt.projects >= 0 {
-				file, lerr := project.NewStore(f.dir).Load()
+				file, lerr := project.NewStore(f.Dir).Load()
 				if lerr != nil || len(file.Projects) != tt.projects {
 					t.Fatalf("store: %v, %d projects, want %d", lerr, len(file.Projects), tt.projects)
 				}
 			}
-			if f.keys.Len() != tt.keyCount {
-				t.Fatalf("keychain holds %d entries, want %d", f.keys.Len(), tt.keyCount)
+			if f.Keys.Len() != tt.keyCount {
+				t.Fatalf("keychain holds %d entries, want %d", f.Keys.Len(), tt.keyCount)
 			}
 		})
 	}
@@ -216,7 +207,7 @@ func TestSecondProcessSeesChanges(t *testing.T) {
 	go func() { defer wg.Done(); f.svc.Run(ctx) }()
 
 	other := f.open()
-	st, err := other.Add(ctx, AddRequest{Name: "from-cli", Token: f.token("x", hcloudsim.Read), SkipCheck: true})
+	st, err := other.Add(ctx, AddRequest{Name: "from-cli", Token: f.Token("x", hcloudsim.Read), SkipCheck: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +284,7 @@ func TestErrorCodesRoundTrip(t *testing.T) {
 func TestSameTokenTwiceIsRefused(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	tok := f.token("prod", hcloudsim.Read)
+	tok := f.Token("prod", hcloudsim.Read)
 	if _, err := f.svc.Add(ctx, AddRequest{Name: "prod", Token: tok}); err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +292,7 @@ func TestSameTokenTwiceIsRefused(t *testing.T) {
 	if !errors.Is(err, ErrDuplicateToken) || !strings.Contains(err.Error(), `"prod"`) {
 		t.Fatalf("got %v", err)
 	}
-	if f.keys.Len() != 1 {
+	if f.Keys.Len() != 1 {
 		t.Fatal("duplicate stored")
 	}
 }
@@ -309,24 +300,24 @@ func TestSameTokenTwiceIsRefused(t *testing.T) {
 func TestAddAfterCheckTokenSpendsNothingAndShowsBudget(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	tok := f.token("prod", hcloudsim.ReadWrite)
+	tok := f.Token("prod", hcloudsim.ReadWrite)
 	rep, err := f.svc.CheckToken(ctx, tok)
 	if err != nil || rep.Permission != project.PermissionReadWrite || rep.RateLimit == nil {
 		t.Fatalf("CheckToken: %+v %v", rep, err)
 	}
-	f.sim.ResetLog()
+	f.Sim.ResetLog()
 	st, err := f.svc.Add(ctx, AddRequest{Name: "prod", Token: tok, SkipCheck: true, Permission: rep.Permission, Checked: &rep})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.sim.Requests()); n != 0 {
+	if n := len(f.Sim.Requests()); n != 0 {
 		t.Errorf("Save after Check spent %d requests", n)
 	}
 	if st.Status != hetzner.StatusOK || st.RateLimit == nil || st.Servers == nil || st.Permission != project.PermissionReadWrite {
 		t.Fatalf("state after add %+v", st)
 	}
 	// A report for another token is ignored.
-	other := f.token("other", hcloudsim.Read)
+	other := f.Token("other", hcloudsim.Read)
 	st, err = f.svc.Add(ctx, AddRequest{Name: "other", Token: other, SkipCheck: true, Checked: &rep})
 	if err != nil || st.Status != hetzner.StatusUnchecked {
 		t.Fatalf("foreign report used: %+v %v", st, err)
