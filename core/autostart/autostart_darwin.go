@@ -24,31 +24,12 @@ func Path() (string, error) {
 // macOS 13 and later tell the user that a background item was added and
 // list it under System Settings → General → Login Items.
 func Enable(exe string) error {
-	if err := checkExe(exe); err != nil {
-		return err
-	}
-	path, err := Path()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, LaunchAgentPlist(exe)); err != nil {
-		return fmt.Errorf("cannot write the LaunchAgent %s: %w", path, err)
-	}
-	return nil
+	return writeEntry(exe, LaunchAgentPlist, "LaunchAgent", "")
 }
 
 // Disable removes the LaunchAgent; it is not an error when there is none.
 // A running agent keeps running.
-func Disable() error {
-	path, err := Path()
-	if err != nil {
-		return err
-	}
-	if err := removeFile(path); err != nil {
-		return fmt.Errorf("cannot remove the LaunchAgent %s: %w", path, err)
-	}
-	return nil
-}
+func Disable() error { return removeEntry("LaunchAgent") }
 
 // Enabled reports whether the LaunchAgent exists. A user who switched it
 // off under Login Items is not seen here (launchd keeps that elsewhere).

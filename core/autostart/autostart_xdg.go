@@ -29,31 +29,12 @@ func Path() (string, error) {
 // replacing an older one (a moved binary, an entry the user switched off).
 // exe must be an absolute path; see Executable.
 func Enable(exe string) error {
-	if err := checkExe(exe); err != nil {
-		return err
-	}
-	path, err := Path()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, DesktopEntry(exe)); err != nil {
-		return fmt.Errorf("cannot write the autostart entry %s: %w; check that the directory is writable", path, err)
-	}
-	return nil
+	return writeEntry(exe, DesktopEntry, "autostart entry", "; check that the directory is writable")
 }
 
 // Disable removes the autostart entry; it is not an error when there is
 // none. A running agent keeps running.
-func Disable() error {
-	path, err := Path()
-	if err != nil {
-		return err
-	}
-	if err := removeFile(path); err != nil {
-		return fmt.Errorf("cannot remove the autostart entry %s: %w", path, err)
-	}
-	return nil
-}
+func Disable() error { return removeEntry("autostart entry") }
 
 // Enabled reports whether the agent starts at login: the entry exists and
 // the user has not switched it off in the desktop's session settings.
