@@ -165,9 +165,7 @@ func (c *Client) transportError(ctx context.Context, path string, timeout time.D
 
 // Status reports the agent's process, socket and counts.
 func (c *Client) Status(ctx context.Context) (Status, error) {
-	var st Status
-	err := c.call(ctx, quickCall, http.MethodGet, "/v1/status", nil, &st)
-	return st, err
+	return callFor[Status](ctx, c, quickCall, http.MethodGet, "/v1/status", nil)
 }
 
 // Show asks the open window to come to the front, on projectID when set.
@@ -182,9 +180,7 @@ func (c *Client) Quit(ctx context.Context) error {
 
 // Snapshot implements service.Service.
 func (c *Client) Snapshot(ctx context.Context) (service.Snapshot, error) {
-	var snap service.Snapshot
-	err := c.call(ctx, quickCall, http.MethodGet, "/v1/snapshot", nil, &snap)
-	return snap, err
+	return callFor[service.Snapshot](ctx, c, quickCall, http.MethodGet, "/v1/snapshot", nil)
 }
 
 // History implements service.Service.
@@ -196,30 +192,22 @@ func (c *Client) History(ctx context.Context, id string) ([]ratelimit.Point, err
 
 // CheckToken implements service.Service.
 func (c *Client) CheckToken(ctx context.Context, tokenText string) (service.TokenReport, error) {
-	var rep service.TokenReport
-	err := c.call(ctx, slowCall, http.MethodPost, "/v1/check-token", tokenRequest{Token: tokenText}, &rep)
-	return rep, err
+	return callFor[service.TokenReport](ctx, c, slowCall, http.MethodPost, "/v1/check-token", tokenRequest{Token: tokenText})
 }
 
 // Add implements service.Service.
 func (c *Client) Add(ctx context.Context, req service.AddRequest) (service.ProjectState, error) {
-	var st service.ProjectState
-	err := c.call(ctx, slowCall, http.MethodPost, "/v1/add", req, &st)
-	return st, err
+	return callFor[service.ProjectState](ctx, c, slowCall, http.MethodPost, "/v1/add", req)
 }
 
 // Rename implements service.Service.
 func (c *Client) Rename(ctx context.Context, id, newName string) (service.ProjectState, error) {
-	var st service.ProjectState
-	err := c.call(ctx, fileCall, http.MethodPost, "/v1/rename", renameRequest{ID: id, Name: newName}, &st)
-	return st, err
+	return callFor[service.ProjectState](ctx, c, fileCall, http.MethodPost, "/v1/rename", renameRequest{ID: id, Name: newName})
 }
 
 // ReplaceToken implements service.Service.
 func (c *Client) ReplaceToken(ctx context.Context, req service.ReplaceRequest) (service.ProjectState, error) {
-	var st service.ProjectState
-	err := c.call(ctx, slowCall, http.MethodPost, "/v1/replace-token", req, &st)
-	return st, err
+	return callFor[service.ProjectState](ctx, c, slowCall, http.MethodPost, "/v1/replace-token", req)
 }
 
 // Remove implements service.Service.
@@ -238,14 +226,18 @@ func (c *Client) CheckNow(ctx context.Context, ids ...string) ([]service.Project
 // return a state together with an error saying why the permission is
 // unknown.
 func (c *Client) DetectPermission(ctx context.Context, id string) (service.ProjectState, error) {
-	var st service.ProjectState
-	err := c.call(ctx, slowCall, http.MethodPost, "/v1/detect-permission", idRequest{ID: id}, &st)
-	return st, err
+	return callFor[service.ProjectState](ctx, c, slowCall, http.MethodPost, "/v1/detect-permission", idRequest{ID: id})
 }
 
 // UpdateSettings implements service.Service.
 func (c *Client) UpdateSettings(ctx context.Context, s project.Settings) (project.Settings, error) {
-	var out project.Settings
-	err := c.call(ctx, fileCall, http.MethodPost, "/v1/settings", s, &out)
+	return callFor[project.Settings](ctx, c, fileCall, http.MethodPost, "/v1/settings", s)
+}
+
+// callFor sends one request and decodes the reply into a new T, the shape
+// of nearly every method above.
+func callFor[T any](ctx context.Context, c *Client, timeout time.Duration, method, path string, in any) (T, error) {
+	var out T
+	err := c.call(ctx, timeout, method, path, in, &out)
 	return out, err
 }
